@@ -1,0 +1,19 @@
+package io.logcollect.policy;
+
+/**
+ * Why one entry of a policy was refused. The other entries keep running.
+ *
+ * @param entry  the entry's id, or {@code #<index>} when it has no usable id
+ * @param reason what is wrong, naming the field
+ */
+public record EntryError(String entry, String reason) {
+
+    public String message() {
+        return "entry '" + entry + "': " + reason;
+    }
+
+    @Override
+    public String toString() {
+        return message();
+    }
+}
