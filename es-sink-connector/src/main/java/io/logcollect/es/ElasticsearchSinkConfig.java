@@ -1,0 +1,380 @@
+package io.logcollect.es;
+
+import io.logcollect.es.document.IndexNameFormat;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+import java.net.URI;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The configuration of {@link ElasticsearchSinkConnector} and its tasks: every key, its default and its meaning. */
+public final class ElasticsearchSinkConfig extends AbstractConfig {
+
+    private static final String CONNECTION_GROUP = "Connection";
+    private static final String SECURITY_GROUP = "Security";
+    private static final String INDEX_GROUP = "Index";
+    private static final String DOCUMENT_GROUP = "Document";
+    private static final String BULK_GROUP = "Bulk pipeline";
+    private static final String ERROR_GROUP = "Errors";
+
+    public static final String CONNECTION_URL = "connection.url";
+    public static final String CONNECTION_USERNAME = "connection.username";
+    public static final String CONNECTION_PASSWORD = "connection.password";
+    public static final String CONNECTION_API_KEY = "connection.api.key";
+    public static final String CONNECTION_COMPRESSION = "connection.compression";
+    public static final String CONNECTION_TIMEOUT_MS = "connection.timeout.ms";
+    public static final String READ_TIMEOUT_MS = "read.timeout.ms";
+    public static final String CONNECTION_PATH_PREFIX = "connection.path.prefix";
+
+    public static final String SSL_TRUSTSTORE_LOCATION = "connection.ssl.truststore.location";
+    public static final String SSL_TRUSTSTORE_PASSWORD = "connection.ssl.truststore.password";
+    public static final String SSL_TRUSTSTORE_TYPE = "connection.ssl.truststore.type";
+    public static final String SSL_KEYSTORE_LOCATION = "connection.ssl.keystore.location";
+    public static final String SSL_KEYSTORE_PASSWORD = "connection.ssl.keystore.password";
+    public static final String SSL_KEYSTORE_TYPE = "connection.ssl.keystore.type";
+    public static final String SSL_KEY_PASSWORD = "connection.ssl.key.password";
+    public static final String SSL_ENDPOINT_IDENTIFICATION_ENABLED = "connection.ssl.endpoint.identification.enabled";
+
+    public static final String INDEX_NAME_FORMAT = "index.name.format";
+    public static final String INDEX_DATE_ZONE = "index.date.zone";
+    public static final String DATA_STREAM_ENABLED = "data.stream.enabled";
+    public static final String INDEX_TEMPLATE_INSTALL = "index.template.install";
+    public static final String INDEX_TEMPLATE_NAME = "index.template.name";
+    public static final String INDEX_TEMPLATE_PATTERNS = "index.template.patterns";
+    public static final String INDEX_TEMPLATE_PRIORITY = "index.template.priority";
+    public static final String INDEX_TEMPLATE_SHARDS = "index.template.shards";
+    public static final String INDEX_TEMPLATE_REPLICAS = "index.template.replicas";
+
+    public static final String DOCUMENT_ID_STRATEGY = "document.id.strategy";
+    public static final String WRITE_METHOD = "write.method";
+    public static final String BEHAVIOR_ON_NULL_VALUES = "behavior.on.null.values";
+
+    public static final String BATCH_SIZE = "batch.size";
+    public static final String BULK_SIZE_BYTES = "bulk.size.bytes";
+    public static final String LINGER_MS = "linger.ms";
+    public static final String MAX_IN_FLIGHT_REQUESTS = "max.in.flight.requests";
+    public static final String MAX_BUFFERED_RECORDS = "max.buffered.records";
+
+    public static final String MAX_RETRIES = "max.retries";
+    public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
+    public static final String RETRY_BACKOFF_MAX_MS = "retry.backoff.max.ms";
+    public static final String FLUSH_TIMEOUT_MS = "flush.timeout.ms";
+    public static final String BEHAVIOR_ON_MALFORMED_DOCUMENTS = "behavior.on.malformed.documents";
+
+    /** How a document's {@code _id} is chosen. */
+    public enum IdStrategy {
+        EVENT_ID("event.id"), KAFKA("kafka"), KEY("key"), NONE("none");
+
+        private final String value;
+
+        IdStrategy(String value) {
+            this.value = value;
+        }
+
+        public String value() {
+            return value;
+        }
+
+        public static IdStrategy of(String value) {
+            for (IdStrategy s : values()) {
+                if (s.value.equalsIgnoreCase(value.trim())) {
+                    return s;
+                }
+            }
+            throw new ConfigException(DOCUMENT_ID_STRATEGY, value, "must be one of event.id, kafka, key, none");
+        }
+    }
+
+    /** The bulk action of a document. */
+    public enum WriteMethod { CREATE, INDEX }
+
+    /** What a tombstone (null value) does. */
+    public enum NullValueBehavior { IGNORE, DELETE, FAIL }
+
+    /** What a document the engine refuses (400) or that cannot be converted does. */
+    public enum MalformedBehavior { FAIL, WARN, DLQ }
+
+    public static final ConfigDef CONFIG_DEF = configDef();
+
+    public ElasticsearchSinkConfig(Map<String, String> props) {
+        super(CONFIG_DEF, props);
+        checkCrossFieldRules();
+    }
+
+    private static ConfigDef configDef() {
+        ConfigDef def = new ConfigDef();
+        int order = 0;
+        def.define(CONNECTION_URL, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, new UrlListValidator(), Importance.HIGH,
+                "Comma list of the search engine's HTTP endpoints, e.g. https://es-1:9200,https://es-2:9200. Requests"
+                        + " are spread over them round robin; a node that fails is skipped until it answers again.",
+                CONNECTION_GROUP, ++order, Width.LONG, "Connection URLs");
+        def.define(CONNECTION_USERNAME, Type.STRING, null, Importance.MEDIUM,
+                "User for HTTP basic authentication; empty for none.", CONNECTION_GROUP, ++order, Width.SHORT, "Username");
+        def.define(CONNECTION_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM,
+                "Password for HTTP basic authentication. Never logged.", CONNECTION_GROUP, ++order, Width.SHORT,
+                "Password");
+        def.define(CONNECTION_API_KEY, Type.PASSWORD, null, Importance.MEDIUM,
+                "API key sent as 'Authorization: ApiKey <value>': the base64 of id:api_key as Elasticsearch returns it"
+                        + " in 'encoded'. Takes precedence over basic authentication. Never logged.",
+                CONNECTION_GROUP, ++order, Width.LONG, "API key");
+        def.define(CONNECTION_COMPRESSION, Type.BOOLEAN, false, Importance.LOW,
+                "Gzip request bodies (and accept gzip responses). Saves network, costs CPU on both sides.",
+                CONNECTION_GROUP, ++order, Width.SHORT, "Compression");
+        def.define(CONNECTION_TIMEOUT_MS, Type.INT, 5_000, ConfigDef.Range.atLeast(1), Importance.LOW,
+                "How long to wait for a TCP connection to a node, in milliseconds.", CONNECTION_GROUP, ++order,
+                Width.SHORT, "Connection timeout");
+        def.define(READ_TIMEOUT_MS, Type.INT, 60_000, ConfigDef.Range.atLeast(1), Importance.LOW,
+                "How long to wait for a response to a request (socket timeout), in milliseconds. A bulk request that"
+                        + " times out is retried like a 503.", CONNECTION_GROUP, ++order, Width.SHORT, "Read timeout");
+        def.define(CONNECTION_PATH_PREFIX, Type.STRING, "", Importance.LOW,
+                "Path prefix of every request, for engines behind a reverse proxy (e.g. /es).", CONNECTION_GROUP,
+                ++order, Width.SHORT, "Path prefix");
+
+        order = 0;
+        def.define(SSL_TRUSTSTORE_LOCATION, Type.STRING, null, Importance.MEDIUM,
+                "Truststore with the CA certificate(s) the engine's HTTPS certificate is checked against. Without it,"
+                        + " the JVM's default trust applies.", SECURITY_GROUP, ++order, Width.LONG, "Truststore");
+        def.define(SSL_TRUSTSTORE_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM, "Password of the truststore.",
+                SECURITY_GROUP, ++order, Width.SHORT, "Truststore password");
+        def.define(SSL_TRUSTSTORE_TYPE, Type.STRING, "JKS", Importance.LOW, "Truststore type: JKS or PKCS12.",
+                SECURITY_GROUP, ++order, Width.SHORT, "Truststore type");
+        def.define(SSL_KEYSTORE_LOCATION, Type.STRING, null, Importance.MEDIUM,
+                "Keystore with the client certificate and key, for engines that require mutual TLS.", SECURITY_GROUP,
+                ++order, Width.LONG, "Keystore");
+        def.define(SSL_KEYSTORE_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM, "Password of the keystore.",
+                SECURITY_GROUP, ++order, Width.SHORT, "Keystore password");
+        def.define(SSL_KEYSTORE_TYPE, Type.STRING, "JKS", Importance.LOW, "Keystore type: JKS or PKCS12.",
+                SECURITY_GROUP, ++order, Width.SHORT, "Keystore type");
+        def.define(SSL_KEY_PASSWORD, Type.PASSWORD, null, Importance.LOW,
+                "Password of the private key in the keystore, when it differs from the keystore password.",
+                SECURITY_GROUP, ++order, Width.SHORT, "Key password");
+        def.define(SSL_ENDPOINT_IDENTIFICATION_ENABLED, Type.BOOLEAN, true, Importance.LOW,
+                "Check that the engine's certificate names the host connected to. Turn off only for test setups.",
+                SECURITY_GROUP, ++order, Width.SHORT, "Hostname verification");
+
+        order = 0;
+        def.define(INDEX_NAME_FORMAT, Type.STRING, "{topic}-{yyyy.MM.dd}", new IndexFormatValidator(),
+                Importance.HIGH,
+                "Name of the index (or data stream) a record goes to: '{topic}' is the record's topic in lower case,"
+                        + " any other '{...}' is a java.time date pattern applied to the record's timestamp (e.g."
+                        + " {yyyy.MM.dd} for one index per day, {yyyy.MM} per month). Patterns finer than a second"
+                        + " are not allowed.", INDEX_GROUP, ++order, Width.LONG, "Index name format");
+        def.define(INDEX_DATE_ZONE, Type.STRING, "UTC", new ZoneValidator(), Importance.MEDIUM,
+                "Time zone the date pattern of index.name.format is applied in, e.g. UTC or Asia/Shanghai.",
+                INDEX_GROUP, ++order, Width.SHORT, "Index date zone");
+        def.define(DATA_STREAM_ENABLED, Type.BOOLEAN, false, Importance.MEDIUM,
+                "Write to data streams named by index.name.format (every action is a create; the template installed"
+                        + " declares data_stream). Use a format without a date, e.g. logs-{topic}-default: the"
+                        + " engine rolls data streams over itself.", INDEX_GROUP, ++order, Width.SHORT, "Data streams");
+        def.define(INDEX_TEMPLATE_INSTALL, Type.BOOLEAN, true, Importance.MEDIUM,
+                "Install (create or replace) an index template with an explicit log mapping when a task starts:"
+                        + " message text, host.name/log.file.path/event.id/log.flags keyword, @timestamp date,"
+                        + " log.offset long, every labels.* keyword. Explicit mapping halves the engine's CPU per"
+                        + " document compared with dynamic mapping.", INDEX_GROUP, ++order, Width.SHORT,
+                "Install template");
+        def.define(INDEX_TEMPLATE_NAME, Type.STRING, "logcollect-logs", Importance.LOW,
+                "Name of the index template installed.", INDEX_GROUP, ++order, Width.SHORT, "Template name");
+        def.define(INDEX_TEMPLATE_PATTERNS, Type.LIST, "", Importance.LOW,
+                "Index patterns of the template. Empty: derived from index.name.format and the connector's 'topics'"
+                        + " (e.g. web_log-* for topic web_log); with 'topics.regex' the topic part becomes '*'.",
+                INDEX_GROUP, ++order, Width.LONG, "Template patterns");
+        def.define(INDEX_TEMPLATE_PRIORITY, Type.INT, 200, ConfigDef.Range.atLeast(0), Importance.LOW,
+                "Priority of the composable template (above Elasticsearch's built-in logs-*-* at 100).", INDEX_GROUP,
+                ++order, Width.SHORT, "Template priority");
+        def.define(INDEX_TEMPLATE_SHARDS, Type.INT, 1, ConfigDef.Range.atLeast(1), Importance.LOW,
+                "index.number_of_shards in the template.", INDEX_GROUP, ++order, Width.SHORT, "Shards");
+        def.define(INDEX_TEMPLATE_REPLICAS, Type.INT, 1, ConfigDef.Range.atLeast(0), Importance.LOW,
+                "index.number_of_replicas in the template.", INDEX_GROUP, ++order, Width.SHORT, "Replicas");
+
+        order = 0;
+        def.define(DOCUMENT_ID_STRATEGY, Type.STRING, "event.id",
+                ConfigDef.ValidString.in("event.id", "kafka", "key", "none"), Importance.HIGH,
+                "The document _id. event.id: the value's event.id (as the file tail source writes it), falling back"
+                        + " to kafka when a record has none; kafka: topic+partition+offset; key: the record key as a"
+                        + " string (JSON for structured keys), falling back to kafka for null keys; none: the engine"
+                        + " generates ids (fastest, but a record re-delivered after a crash is indexed twice).",
+                DOCUMENT_GROUP, ++order, Width.SHORT, "Document id");
+        def.define(WRITE_METHOD, Type.STRING, "create", ConfigDef.ValidString.in("create", "index"),
+                Importance.MEDIUM,
+                "Bulk action. create: a document whose _id exists is left as it is and counts as delivered (exactly"
+                        + " once for deterministic ids); index: a document with an existing _id replaces it.",
+                DOCUMENT_GROUP, ++order, Width.SHORT, "Write method");
+        def.define(BEHAVIOR_ON_NULL_VALUES, Type.STRING, "ignore", ConfigDef.ValidString.in("ignore", "delete", "fail"),
+                Importance.LOW,
+                "What a record with a null value (tombstone) does: ignore it, delete the document of its _id (needs"
+                        + " document.id.strategy key or kafka), or fail the task.", DOCUMENT_GROUP, ++order,
+                Width.SHORT, "Null values");
+
+        order = 0;
+        def.define(BATCH_SIZE, Type.INT, 2000, ConfigDef.Range.between(1, 100_000), Importance.MEDIUM,
+                "Maximum documents per _bulk request.", BULK_GROUP, ++order, Width.SHORT, "Batch size");
+        def.define(BULK_SIZE_BYTES, Type.LONG, 5L * 1024 * 1024, ConfigDef.Range.atLeast(1024L), Importance.MEDIUM,
+                "Maximum body size of a _bulk request in bytes, before compression (a single larger document is sent"
+                        + " alone).", BULK_GROUP, ++order, Width.SHORT, "Bulk size");
+        def.define(LINGER_MS, Type.LONG, 100L, ConfigDef.Range.atLeast(0L), Importance.LOW,
+                "How long a batch that is not full waits for more documents before it is sent, in milliseconds.",
+                BULK_GROUP, ++order, Width.SHORT, "Linger");
+        def.define(MAX_IN_FLIGHT_REQUESTS, Type.INT, 4, ConfigDef.Range.between(1, 64), Importance.MEDIUM,
+                "_bulk requests a task keeps in flight at once.", BULK_GROUP, ++order, Width.SHORT, "In flight");
+        def.define(MAX_BUFFERED_RECORDS, Type.INT, 20_000, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                "Records a task holds that the engine has not acknowledged yet. When reached, the task pauses"
+                        + " consumption of its partitions until the buffer is half empty.", BULK_GROUP, ++order,
+                Width.SHORT, "Buffered records");
+
+        order = 0;
+        def.define(MAX_RETRIES, Type.INT, 30, ConfigDef.Range.atLeast(-1), Importance.MEDIUM,
+                "Retries of a document that failed with 429, 5xx, a timeout or a connection error; -1 retries for"
+                        + " ever. When exhausted the task fails (its offsets are not committed, nothing is lost).",
+                ERROR_GROUP, ++order, Width.SHORT, "Max retries");
+        def.define(RETRY_BACKOFF_MS, Type.LONG, 100L, ConfigDef.Range.atLeast(1L), Importance.LOW,
+                "Backoff before the first retry, in milliseconds; doubled at every retry, with random jitter.",
+                ERROR_GROUP, ++order, Width.SHORT, "Retry backoff");
+        def.define(RETRY_BACKOFF_MAX_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(1L), Importance.LOW,
+                "Longest backoff between two retries, in milliseconds. With the defaults a document is retried for"
+                        + " about four minutes.", ERROR_GROUP, ++order, Width.SHORT, "Max retry backoff");
+        def.define(FLUSH_TIMEOUT_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(1L), Importance.LOW,
+                "How long partition revocation and task stop wait for buffered documents to be acknowledged before"
+                        + " abandoning them (they are not committed, so the next owner re-sends them).",
+                ERROR_GROUP, ++order, Width.SHORT, "Flush timeout");
+        def.define(BEHAVIOR_ON_MALFORMED_DOCUMENTS, Type.STRING, "fail", ConfigDef.ValidString.in("fail", "warn", "dlq"),
+                Importance.MEDIUM,
+                "What a document the engine refuses with a 400 (mapping or parse error) or a value that cannot be"
+                        + " turned into a document does: fail the task, warn (log and skip), or dlq (send the record"
+                        + " to Connect's dead-letter queue through the errant record reporter; needs"
+                        + " errors.tolerance=all and errors.deadletterqueue.topic.name).", ERROR_GROUP, ++order,
+                Width.SHORT, "Malformed documents");
+        return def;
+    }
+
+    private void checkCrossFieldRules() {
+        if (nullValueBehavior() == NullValueBehavior.DELETE && idStrategy() == IdStrategy.NONE) {
+            throw new ConfigException(BEHAVIOR_ON_NULL_VALUES, "delete",
+                    "deleting on tombstones needs ids: set document.id.strategy to key or kafka");
+        }
+        if (getLong(RETRY_BACKOFF_MAX_MS) < getLong(RETRY_BACKOFF_MS)) {
+            throw new ConfigException(RETRY_BACKOFF_MAX_MS, getLong(RETRY_BACKOFF_MAX_MS),
+                    "must not be smaller than " + RETRY_BACKOFF_MS);
+        }
+        boolean apiKey = getPassword(CONNECTION_API_KEY) != null;
+        boolean user = username() != null;
+        if (!apiKey && user != (getPassword(CONNECTION_PASSWORD) != null)) {
+            throw new ConfigException(CONNECTION_USERNAME, username(),
+                    "connection.username and connection.password go together");
+        }
+    }
+
+    public List<String> urls() {
+        return getList(CONNECTION_URL).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    public String username() {
+        String user = getString(CONNECTION_USERNAME);
+        return user == null || user.isBlank() ? null : user;
+    }
+
+    public Password password() {
+        return getPassword(CONNECTION_PASSWORD);
+    }
+
+    public Password apiKey() {
+        return getPassword(CONNECTION_API_KEY);
+    }
+
+    public IdStrategy idStrategy() {
+        return IdStrategy.of(getString(DOCUMENT_ID_STRATEGY));
+    }
+
+    public WriteMethod writeMethod() {
+        return WriteMethod.valueOf(getString(WRITE_METHOD).toUpperCase(Locale.ROOT));
+    }
+
+    public NullValueBehavior nullValueBehavior() {
+        return NullValueBehavior.valueOf(getString(BEHAVIOR_ON_NULL_VALUES).toUpperCase(Locale.ROOT));
+    }
+
+    public MalformedBehavior malformedBehavior() {
+        return MalformedBehavior.valueOf(getString(BEHAVIOR_ON_MALFORMED_DOCUMENTS).toUpperCase(Locale.ROOT));
+    }
+
+    public IndexNameFormat indexNameFormat() {
+        return IndexNameFormat.parse(getString(INDEX_NAME_FORMAT), ZoneId.of(getString(INDEX_DATE_ZONE)));
+    }
+
+    public boolean dataStreams() {
+        return getBoolean(DATA_STREAM_ENABLED);
+    }
+
+    private static final class UrlListValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            @SuppressWarnings("unchecked")
+            List<String> urls = (List<String>) value;
+            if (urls == null || urls.stream().allMatch(String::isBlank)) {
+                throw new ConfigException(name, value, "at least one http(s)://host:port URL is needed");
+            }
+            for (String url : urls) {
+                if (url.isBlank()) {
+                    continue;
+                }
+                try {
+                    URI uri = URI.create(url.trim());
+                    if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                        throw new ConfigException(name, url, "not an http(s)://host:port URL");
+                    }
+                    if (uri.getUserInfo() != null) {
+                        throw new ConfigException(name, "(hidden)",
+                                "credentials in the URL are not allowed: use connection.username/password");
+                    }
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(name, url, "not an http(s)://host:port URL");
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "comma list of http(s)://host:port";
+        }
+    }
+
+    private static final class ZoneValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            try {
+                ZoneId.of((String) value);
+            } catch (DateTimeException | NullPointerException e) {
+                throw new ConfigException(name, value, "not a time zone id (e.g. UTC, Europe/Paris)");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "a java.time zone id";
+        }
+    }
+
+    private static final class IndexFormatValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            try {
+                IndexNameFormat.parse((String) value, ZoneId.of("UTC"));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new ConfigException(name, value, e.getMessage());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "text with {topic} and {date pattern} placeholders";
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.logcollect.es.bulk;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One document operation of a {@code _bulk} request: its action line and source, both ready to be written as
+ * NDJSON, and an opaque tag the owner uses to recognise it when its outcome is reported. Retry state is kept
+ * by the engine.
+ */
+public final class BulkItem {
+
+    private final BulkAction action;
+    private final String index;
+    private final String id;
+    private final byte[] actionLine;
+    private final byte[] source;
+    private final Object tag;
+
+    int attempts;
+    long notBeforeNanos;
+    long enqueuedNanos;
+    volatile boolean abandoned;
+
+    /**
+     * @param id     the document id, or null to let the engine generate one (not allowed for delete)
+     * @param source the document as compact JSON on one line, or null for a delete
+     */
+    public BulkItem(BulkAction action, String index, String id, byte[] source, Object tag) {
+        if (action == BulkAction.DELETE ? id == null : source == null) {
+            throw new IllegalArgumentException(action == BulkAction.DELETE ? "a delete needs an id" : "no source");
+        }
+        this.action = action;
+        this.index = index;
+        this.id = id;
+        this.source = source;
+        this.tag = tag;
+        this.actionLine = actionLine(action, index, id);
+    }
+
+    static byte[] actionLine(BulkAction action, String index, String id) {
+        StringBuilder line = new StringBuilder(48 + index.length() + (id == null ? 0 : id.length()));
+        line.append("{\"").append(action.json()).append("\":{\"_index\":");
+        Json.appendQuoted(line, index);
+        if (id != null) {
+            line.append(",\"_id\":");
+            Json.appendQuoted(line, id);
+        }
+        line.append("}}\n");
+        return line.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    public BulkAction action() {
+        return action;
+    }
+
+    public String index() {
+        return index;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Object tag() {
+        return tag;
+    }
+
+    /** Bytes this item adds to a request body. */
+    public int sizeInBytes() {
+        return actionLine.length + (source == null ? 0 : source.length + 1);
+    }
+
+    /** How many times the item was retried so far. */
+    public int attempts() {
+        return attempts;
+    }
+
+    byte[] actionLine() {
+        return actionLine;
+    }
+
+    byte[] source() {
+        return source;
+    }
+}

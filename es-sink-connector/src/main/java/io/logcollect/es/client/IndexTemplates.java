@@ -1,0 +1,70 @@
+package io.logcollect.es.client;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.List;
+
+/**
+ * The log index template: an explicit mapping of the fields the file tail source writes (DESIGN.md section 3),
+ * with every {@code labels.*} a keyword. Fields not listed are still mapped dynamically.
+ */
+public final class IndexTemplates {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private IndexTemplates() {
+    }
+
+    /** The mapping: {@code message} text, ids/names/paths/flags keyword, {@code @timestamp} date. */
+    public static ObjectNode logMapping() {
+        ObjectNode mappings = MAPPER.createObjectNode();
+        ArrayNode dynamicTemplates = mappings.putArray("dynamic_templates");
+        ObjectNode labels = dynamicTemplates.addObject().putObject("labels_as_keyword");
+        labels.put("path_match", "labels.*");
+        labels.putObject("mapping").put("type", "keyword");
+        ObjectNode properties = mappings.putObject("properties");
+        properties.putObject("@timestamp").put("type", "date");
+        properties.putObject("message").put("type", "text");
+        properties.putObject("event").putObject("properties").putObject("id").put("type", "keyword");
+        properties.putObject("host").putObject("properties").putObject("name").put("type", "keyword");
+        ObjectNode log = properties.putObject("log").putObject("properties");
+        log.putObject("file").putObject("properties").putObject("path").put("type", "keyword");
+        log.putObject("offset").put("type", "long");
+        log.putObject("flags").put("type", "keyword");
+        properties.putObject("labels").put("type", "object");
+        return mappings;
+    }
+
+    /**
+     * The template body.
+     *
+     * @param composable  {@code _index_template} (OpenSearch, Elasticsearch 7.8+) or legacy {@code _template}
+     * @param dataStreams declare {@code data_stream} (composable only)
+     */
+    public static String body(List<String> patterns, boolean composable, boolean dataStreams, int priority,
+                              int shards, int replicas) {
+        ObjectNode root = MAPPER.createObjectNode();
+        ArrayNode indexPatterns = root.putArray("index_patterns");
+        patterns.forEach(indexPatterns::add);
+        ObjectNode settings = MAPPER.createObjectNode();
+        settings.put("index.number_of_shards", shards);
+        settings.put("index.number_of_replicas", replicas);
+        if (composable) {
+            root.put("priority", priority);
+            if (dataStreams) {
+                root.putObject("data_stream");
+            }
+            ObjectNode template = root.putObject("template");
+            template.set("settings", settings);
+            template.set("mappings", logMapping());
+            root.putObject("_meta").put("managed_by", "logcollect es-sink-connector");
+        } else {
+            root.put("order", priority);
+            root.set("settings", settings);
+            root.set("mappings", logMapping());
+        }
+        return root.toString();
+    }
+}

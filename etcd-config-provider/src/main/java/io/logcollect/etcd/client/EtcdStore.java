@@ -1,0 +1,229 @@
+package io.logcollect.etcd.client;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.common.exception.ErrorCode;
+import io.etcd.jetcd.common.exception.EtcdException;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
+
+/**
+ * The etcd operations logcollect needs, each bounded by the request timeout, with failures turned into
+ * {@link EtcdAccessException}s that say what was tried and why it failed.
+ */
+public final class EtcdStore implements AutoCloseable {
+
+    private final EtcdSettings settings;
+    private final Client client;
+
+    public EtcdStore(EtcdSettings settings) {
+        this.settings = settings;
+        this.client = EtcdClients.build(settings);
+    }
+
+    public EtcdSettings settings() {
+        return settings;
+    }
+
+    public Watch watchClient() {
+        return client.getWatchClient();
+    }
+
+    /** Reads the given keys at one revision (one transaction). */
+    public Snapshot read(Collection<String> keys) {
+        List<String> ordered = List.copyOf(keys);
+        Op[] gets = ordered.stream().map(k -> (Op) Op.get(bytes(k), GetOption.DEFAULT)).toArray(Op[]::new);
+        TxnResponse response = call("read " + describeKeys(ordered), () -> client.getKVClient().txn().Then(gets).commit());
+        Map<String, Versioned> values = new LinkedHashMap<>();
+        for (GetResponse get : response.getGetResponses()) {
+            for (KeyValue kv : get.getKvs()) {
+                values.put(text(kv.getKey()), new Versioned(text(kv.getValue()), kv.getModRevision()));
+            }
+        }
+        return new Snapshot(response.getHeader().getRevision(), values);
+    }
+
+    /** Reads every key that starts with {@code prefix}. */
+    public Snapshot readPrefix(String prefix) {
+        GetResponse response = call("read the keys under " + prefix, () -> client.getKVClient().get(bytes(prefix),
+                GetOption.builder().isPrefix(true).build()));
+        Map<String, Versioned> values = new LinkedHashMap<>();
+        for (KeyValue kv : response.getKvs()) {
+            values.put(text(kv.getKey()), new Versioned(text(kv.getValue()), kv.getModRevision()));
+        }
+        return new Snapshot(response.getHeader().getRevision(), values);
+    }
+
+    /** The names of the keys that start with {@code prefix}, without their values. */
+    public List<String> keys(String prefix) {
+        GetResponse response = call("list the keys under " + prefix, () -> client.getKVClient().get(bytes(prefix),
+                GetOption.builder().isPrefix(true).withKeysOnly(true).build()));
+        List<String> keys = new ArrayList<>();
+        response.getKvs().forEach(kv -> keys.add(text(kv.getKey())));
+        return keys;
+    }
+
+    /**
+     * Puts {@code value} only if the key's {@code mod_revision} is still {@code expectedModRevision} (0: the key
+     * must not exist), in one transaction.
+     */
+    public WriteResult putIfModRevision(String key, String value, long expectedModRevision) {
+        TxnResponse response = call("write " + key, () -> client.getKVClient().txn()
+                .If(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(expectedModRevision)))
+                .Then(Op.put(bytes(key), bytes(value), PutOption.DEFAULT))
+                .Else(Op.get(bytes(key), GetOption.DEFAULT))
+                .commit());
+        return guarded(response);
+    }
+
+    /** Deletes the key only if its {@code mod_revision} is still {@code expectedModRevision}. */
+    public WriteResult deleteIfModRevision(String key, long expectedModRevision) {
+        TxnResponse response = call("delete " + key, () -> client.getKVClient().txn()
+                .If(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(expectedModRevision)))
+                .Then(Op.delete(bytes(key), DeleteOption.DEFAULT))
+                .Else(Op.get(bytes(key), GetOption.DEFAULT))
+                .commit());
+        return guarded(response);
+    }
+
+    private static WriteResult guarded(TxnResponse response) {
+        if (response.isSucceeded()) {
+            return new WriteResult(true, response.getHeader().getRevision());
+        }
+        long current = response.getGetResponses().stream().flatMap(g -> g.getKvs().stream())
+                .mapToLong(KeyValue::getModRevision).findFirst().orElse(0L);
+        return new WriteResult(false, current);
+    }
+
+    /**
+     * Creates {@code key} with a lease of {@code ttlSeconds} unless it exists: true for the one caller that
+     * created it. The key disappears when the lease expires.
+     */
+    public boolean createIfAbsent(String key, String value, long ttlSeconds) {
+        long lease = call("grant a lease for " + key, () -> client.getLeaseClient().grant(ttlSeconds)).getID();
+        TxnResponse response = call("claim " + key, () -> client.getKVClient().txn()
+                .If(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.version(0)))
+                .Then(Op.put(bytes(key), bytes(value), PutOption.builder().withLeaseId(lease).build()))
+                .commit());
+        if (!response.isSucceeded()) {
+            client.getLeaseClient().revoke(lease);
+        }
+        return response.isSucceeded();
+    }
+
+    private <T> T call(String what, Supplier<CompletableFuture<T>> request) {
+        CompletableFuture<T> future;
+        try {
+            future = request.get();
+        } catch (RuntimeException e) {
+            throw failure(what, e);
+        }
+        try {
+            return future.get(settings.timeout().toMillis() + 500, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw failure(what, e.getCause() == null ? e : e.getCause());
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new EtcdAccessException("cannot " + what + ": no answer from etcd at " + settings.endpointList()
+                    + " within " + settings.timeout().toMillis() + " ms", true, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EtcdAccessException("interrupted while trying to " + what, true, e);
+        }
+    }
+
+    private EtcdAccessException failure(String what, Throwable error) {
+        ErrorCode code = null;
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof EtcdException etcd) {
+                code = etcd.getErrorCode();
+                break;
+            }
+        }
+        String reason = reason(error);
+        if (code == ErrorCode.UNAUTHENTICATED || reason.contains("authentication failed")) {
+            return new EtcdAccessException("cannot " + what + ": etcd at " + settings.endpointList()
+                    + " refused the credentials of user '" + settings.username() + "' (" + reason
+                    + "); check the username and password", false, null);
+        }
+        if (code == ErrorCode.PERMISSION_DENIED) {
+            return new EtcdAccessException("cannot " + what + ": etcd user '" + settings.username()
+                    + "' has no permission for it (" + reason + ")", false, null);
+        }
+        boolean tls = hasCause(error, SSLException.class);
+        boolean unreachable = tls || code == null || code == ErrorCode.UNAVAILABLE
+                || code == ErrorCode.DEADLINE_EXCEEDED || code == ErrorCode.CANCELLED;
+        String prefix = "cannot " + what + ": " + (tls ? "TLS handshake with etcd at " + settings.endpointList()
+                + " failed" : unreachable ? "no etcd endpoint reachable (tried " + settings.endpointList() + ")"
+                : "etcd at " + settings.endpointList() + " answered with an error");
+        return new EtcdAccessException(prefix + ": " + reason, unreachable, null);
+    }
+
+    /** The causes of an error, outermost first, each once, without stack traces. */
+    static String reason(Throwable error) {
+        StringBuilder reason = new StringBuilder();
+        String last = null;
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (last != null && (last.contains(message) || message.isBlank())) {
+                continue;
+            }
+            if (reason.length() > 0) {
+                reason.append("; caused by ");
+            }
+            reason.append(message);
+            last = message;
+            if (reason.length() > 600) {
+                break;
+            }
+        }
+        return reason.toString();
+    }
+
+    private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String describeKeys(List<String> keys) {
+        return keys.size() == 1 ? "etcd key " + keys.get(0) : "etcd keys " + keys;
+    }
+
+    public static ByteSequence bytes(String text) {
+        return ByteSequence.from(text, StandardCharsets.UTF_8);
+    }
+
+    public static String text(ByteSequence bytes) {
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

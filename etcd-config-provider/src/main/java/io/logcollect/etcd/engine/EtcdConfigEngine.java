@@ -1,0 +1,263 @@
+package io.logcollect.etcd.engine;
+
+import io.logcollect.etcd.cache.ValueCache;
+import io.logcollect.etcd.client.EtcdAccessException;
+import io.logcollect.etcd.client.EtcdStore;
+import io.logcollect.etcd.client.Snapshot;
+import io.logcollect.etcd.client.Versioned;
+import io.logcollect.etcd.restart.ConnectRestClient;
+import io.logcollect.etcd.restart.RestartCoordinator;
+import io.logcollect.etcd.watch.KeyChange;
+import io.logcollect.etcd.watch.KeyWatcher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Serves values from etcd, keeps a local copy of them, watches them and restarts the connectors that use a key
+ * when it changes. Knows nothing about Kafka's ConfigProvider interface; {@code EtcdConfigProvider} adapts it.
+ * Nothing is started until the first read, so a worker that only creates and closes the provider (as Kafka does
+ * while parsing worker properties) costs no connection.
+ */
+public final class EtcdConfigEngine implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EtcdConfigEngine.class);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final EngineSettings settings;
+    private final ValueCache cache;
+    private EtcdStore store;
+    private ScheduledExecutorService watchScheduler;
+    private ScheduledExecutorService restartScheduler;
+    private KeyWatcher watcher;
+    private RestartCoordinator restarts;
+    private boolean closed;
+
+    public EtcdConfigEngine(EngineSettings settings) {
+        this.settings = settings;
+        this.cache = settings.cacheDir() == null ? null : new ValueCache(settings.cacheDir());
+    }
+
+    /** The values of {@code keys} under {@code path}, by key name. */
+    public Map<String, String> get(String path, Set<String> keys) {
+        if (keys.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> fullKeys = new LinkedHashMap<>();
+        for (String key : new TreeSet<>(keys)) {
+            fullKeys.put(key, EtcdKeys.join(path, key));
+        }
+        EtcdStore etcd = started();
+        Snapshot snapshot;
+        try {
+            snapshot = etcd.read(fullKeys.values());
+        } catch (EtcdAccessException e) {
+            if (!e.unreachable()) {
+                throw new EtcdConfigException(e.getMessage());
+            }
+            return fromCache(fullKeys, e);
+        }
+        List<String> missing = new ArrayList<>();
+        Map<String, String> values = new LinkedHashMap<>();
+        fullKeys.forEach((name, fullKey) -> {
+            Versioned versioned = snapshot.values().get(fullKey);
+            if (versioned == null) {
+                missing.add(fullKey);
+            } else {
+                values.put(name, versioned.value());
+            }
+            watch(fullKey, snapshot.revision(), versioned == null ? 0 : versioned.modRevision());
+        });
+        remember(snapshot.values(), missing);
+        if (!missing.isEmpty()) {
+            throw new EtcdConfigException((missing.size() == 1 ? "etcd key " + missing.get(0) + " does not exist"
+                    : "etcd keys " + missing + " do not exist") + " (etcd at " + etcd.settings().endpointList() + ")");
+        }
+        LOG.debug("Resolved etcd key(s) {} at revision {}", fullKeys.values(), snapshot.revision());
+        return values;
+    }
+
+    /** Every key directly under {@code path}, by its name relative to the path. */
+    public Map<String, String> getAll(String path) {
+        String directory = EtcdKeys.directory(path);
+        EtcdStore etcd = started();
+        Snapshot snapshot;
+        try {
+            snapshot = etcd.readPrefix(directory);
+        } catch (EtcdAccessException e) {
+            if (!e.unreachable()) {
+                throw new EtcdConfigException(e.getMessage());
+            }
+            if (cache == null) {
+                throw new EtcdConfigException(e.getMessage() + "; no cache.dir is set, so there are no cached values");
+            }
+            Map<String, String> fullKeys = new TreeMap<>();
+            cache.withPrefix(directory).keySet().forEach(k -> {
+                String name = EtcdKeys.childName(directory, k);
+                if (name != null) {
+                    fullKeys.put(name, k);
+                }
+            });
+            if (fullKeys.isEmpty()) {
+                throw new EtcdConfigException(e.getMessage() + "; the local cache " + cache.file()
+                        + " holds no key under " + directory);
+            }
+            return fromCache(fullKeys, e);
+        }
+        Map<String, String> values = new TreeMap<>();
+        Map<String, Versioned> direct = new LinkedHashMap<>();
+        snapshot.values().forEach((fullKey, versioned) -> {
+            String name = EtcdKeys.childName(directory, fullKey);
+            if (name != null) {
+                values.put(name, versioned.value());
+                direct.put(fullKey, versioned);
+                watch(fullKey, snapshot.revision(), versioned.modRevision());
+            }
+        });
+        remember(direct, List.of());
+        return values;
+    }
+
+    private Map<String, String> fromCache(Map<String, String> fullKeys, EtcdAccessException cause) {
+        if (cache == null) {
+            throw new EtcdConfigException(cause.getMessage() + "; no cache.dir is set, so there are no cached values");
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        List<String> uncached = new ArrayList<>();
+        Map<String, ValueCache.Entry> entries = new LinkedHashMap<>();
+        fullKeys.forEach((name, fullKey) -> {
+            Optional<ValueCache.Entry> entry = cache.get(fullKey);
+            if (entry.isPresent()) {
+                values.put(name, entry.get().versioned().value());
+                entries.put(fullKey, entry.get());
+            } else {
+                uncached.add(fullKey);
+            }
+        });
+        if (!uncached.isEmpty()) {
+            throw new EtcdConfigException(cause.getMessage() + "; the local cache " + cache.file()
+                    + " has no value for " + uncached);
+        }
+        entries.forEach((fullKey, entry) -> {
+            LOG.warn("etcd is unreachable ({}); serving etcd key {} from the local cache {}: the value of revision {},"
+                    + " cached at {}", cause.getMessage(), fullKey, cache.file(), entry.versioned().modRevision(),
+                    entry.cachedAt());
+            watch(fullKey, entry.versioned().modRevision(), entry.versioned().modRevision());
+        });
+        return values;
+    }
+
+    private void remember(Map<String, Versioned> present, List<String> absent) {
+        if (cache == null) {
+            return;
+        }
+        try {
+            cache.update(present, absent);
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot update the local etcd value cache: {}", e.getMessage());
+        }
+    }
+
+    private void watch(String fullKey, long seenRevision, long modRevision) {
+        KeyWatcher keyWatcher;
+        synchronized (this) {
+            keyWatcher = watcher;
+        }
+        if (keyWatcher != null) {
+            keyWatcher.watch(fullKey, seenRevision, modRevision);
+        }
+    }
+
+    private void changed(KeyChange change) {
+        LOG.info("etcd key {} was {} at revision {}", change.key(), change.deleted() ? "deleted" : "changed",
+                change.revision());
+        if (change.deleted()) {
+            remember(Map.of(), List.of(change.key()));
+        } else {
+            remember(Map.of(change.key(), new Versioned(change.value(), change.revision())), List.of());
+        }
+        RestartCoordinator coordinator;
+        synchronized (this) {
+            coordinator = restarts;
+        }
+        if (coordinator != null) {
+            coordinator.keyChanged(change.key(), change.revision());
+        }
+    }
+
+    private synchronized EtcdStore started() {
+        if (closed) {
+            throw new EtcdConfigException("the etcd config provider is closed");
+        }
+        if (store == null) {
+            store = new EtcdStore(settings.etcd());
+            if (settings.watchEnabled()) {
+                int instance = INSTANCES.incrementAndGet();
+                watchScheduler = Executors.newSingleThreadScheduledExecutor(daemon("logcollect-etcd-watch-" + instance));
+                restartScheduler = Executors.newSingleThreadScheduledExecutor(
+                        daemon("logcollect-etcd-restart-" + instance));
+                ConnectRestClient rest = new ConnectRestClient(settings.connectRestUrl(),
+                        settings.connectRestUsername(), settings.connectRestPassword(),
+                        Duration.ofMillis(Math.max(settings.etcd().timeout().toMillis(), 5000)));
+                restarts = new RestartCoordinator(rest, store, settings.claimScope(), settings.claimTtlSeconds(),
+                        settings.restartDebounceMs(), restartScheduler);
+                watcher = new KeyWatcher(store, watchScheduler, this::changed);
+            }
+            LOG.info("etcd config provider connecting to {} (watch {}, cache {})", settings.etcd().endpointList(),
+                    settings.watchEnabled() ? "on, restarts through " + settings.connectRestUrl() : "off",
+                    cache == null ? "off" : cache.file());
+        }
+        return store;
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    @Override
+    public void close() {
+        KeyWatcher keyWatcher;
+        EtcdStore etcd;
+        synchronized (this) {
+            closed = true;
+            keyWatcher = watcher;
+            etcd = store;
+            watcher = null;
+            restarts = null;
+        }
+        if (keyWatcher != null) {
+            keyWatcher.close();
+        }
+        for (ScheduledExecutorService scheduler : new ScheduledExecutorService[] {watchScheduler, restartScheduler}) {
+            if (scheduler != null) {
+                scheduler.shutdownNow();
+                try {
+                    scheduler.awaitTermination(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        if (etcd != null) {
+            etcd.close();
+        }
+    }
+}

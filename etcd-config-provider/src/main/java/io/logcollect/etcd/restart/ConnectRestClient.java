@@ -1,0 +1,124 @@
+package io.logcollect.etcd.restart;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** The few calls of the Kafka Connect REST API the restarts need, with optional basic authentication. */
+public final class ConnectRestClient {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final String baseUrl;
+    private final String authorization;
+    private final Duration timeout;
+    private final HttpClient http;
+
+    public ConnectRestClient(String baseUrl, String username, String password, Duration timeout) {
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.authorization = username == null || username.isEmpty() ? null : "Basic " + Base64.getEncoder()
+                .encodeToString((username + ":" + (password == null ? "" : password)).getBytes(StandardCharsets.UTF_8));
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    /** A failed call: the status (0 when there was no answer) and what the worker said. */
+    public static final class RestException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final int status;
+
+        RestException(String message, int status) {
+            super(message);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
+    /** The raw config of every connector, by name ({@code GET /connectors?expand=info}). */
+    public Map<String, Map<String, String>> connectorConfigs() {
+        JsonNode all = get("/connectors?expand=info");
+        Map<String, Map<String, String>> configs = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> connector : all.properties()) {
+            Map<String, String> config = new LinkedHashMap<>();
+            connector.getValue().path("info").path("config").properties()
+                    .forEach(e -> config.put(e.getKey(), e.getValue().asText()));
+            configs.put(connector.getKey(), config);
+        }
+        return configs;
+    }
+
+    /** The id ({@code host:port}) of the worker running the connector, when Connect reports one. */
+    public Optional<String> connectorWorkerId(String connector) {
+        try {
+            String id = get("/connectors/" + encode(connector) + "/status").path("connector").path("worker_id").asText("");
+            return id.isEmpty() ? Optional.empty() : Optional.of(id);
+        } catch (RestException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The id of the Kafka cluster the worker uses ({@code GET /}). */
+    public String kafkaClusterId() {
+        return get("/").path("kafka_cluster_id").asText("unknown");
+    }
+
+    /** Restarts the connector and all its tasks; returns the HTTP status (2xx) or throws. */
+    public int restartWithTasks(String connector) {
+        return send("POST", "/connectors/" + encode(connector) + "/restart?includeTasks=true&onlyFailed=false").statusCode();
+    }
+
+    private JsonNode get(String path) {
+        HttpResponse<String> response = send("GET", path);
+        try {
+            return MAPPER.readTree(response.body());
+        } catch (IOException e) {
+            throw new RestException("GET " + baseUrl + path + " answered with something that is not JSON", 0);
+        }
+    }
+
+    private HttpResponse<String> send(String method, String path) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(timeout)
+                .method(method, HttpRequest.BodyPublishers.noBody()).header("Accept", "application/json");
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new RestException(method + " " + baseUrl + path + " failed: " + e, 0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RestException(method + " " + baseUrl + path + " interrupted", 0);
+        }
+        if (response.statusCode() / 100 != 2) {
+            String body = response.body() == null ? "" : response.body();
+            throw new RestException(method + " " + baseUrl + path + " answered HTTP " + response.statusCode() + ": "
+                    + (body.length() > 300 ? body.substring(0, 300) + "..." : body), response.statusCode());
+        }
+        return response;
+    }
+
+    private static String encode(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

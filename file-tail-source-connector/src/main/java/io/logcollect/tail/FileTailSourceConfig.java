@@ -1,0 +1,108 @@
+package io.logcollect.tail;
+
+import io.logcollect.policy.AllowedPaths;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Map;
+
+/** Configuration of {@link FileTailSourceConnector} and its tasks. */
+public final class FileTailSourceConfig extends AbstractConfig {
+
+    public static final String COLLECT_ENTRIES = "collect.entries";
+    public static final String COLLECT_POLICY = "collect.policy";
+    public static final String ALLOWED_PATHS = "allowed.paths";
+    public static final String HOST_NAME = "host.name";
+    public static final String SCAN_INTERVAL_MS = "scan.interval.ms";
+    public static final String POLL_INTERVAL_MS = "poll.interval.ms";
+    public static final String BATCH_MAX_RECORDS = "batch.max.records";
+    public static final String FINGERPRINT_BYTES = "fingerprint.bytes";
+    public static final String CLOSE_INACTIVE_MS = "close.inactive.ms";
+    public static final String MAX_OPEN_FILES = "max.open.files";
+    public static final String RECORD_KEY = "record.key";
+    /**
+     * Task configs only: the entries assigned to a task. Not a connector key, so Connect stores it resolved
+     * and task configs differ whenever the entries do (see DESIGN.md section 5).
+     */
+    public static final String TASK_ENTRIES = "task.entries";
+
+    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+            .define(COLLECT_ENTRIES, Type.STRING, "[]", Importance.HIGH,
+                    "The collection entries: a JSON array (DESIGN.md section 2), usually "
+                            + "${etcd:/logcollect/policies/<policy>:entries}. Each entry names absolute globs, a topic, "
+                            + "an encoding, multiline rules and labels. A bad entry is reported by id and skipped; "
+                            + "the others run.")
+            .define(COLLECT_POLICY, Type.STRING, "", Importance.MEDIUM,
+                    "The policy these entries belong to; copied into every record as labels.policy.")
+            .define(ALLOWED_PATHS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
+                    "Comma-separated absolute directories. Nothing outside them is ever read, after resolving "
+                            + "'..' and symbolic links. A worker-local setting: never take it from etcd.")
+            .define(HOST_NAME, Type.STRING, null, Importance.MEDIUM,
+                    "host.name of every record and part of every event id. Default: this machine's host name.")
+            .define(SCAN_INTERVAL_MS, Type.LONG, 1000L, ConfigDef.Range.atLeast(10), Importance.MEDIUM,
+                    "How often the globs are scanned for new, renamed, truncated and removed files.")
+            .define(POLL_INTERVAL_MS, Type.LONG, 200L, ConfigDef.Range.atLeast(1), Importance.LOW,
+                    "How long a task waits when no file has a new complete line.")
+            .define(BATCH_MAX_RECORDS, Type.INT, 10_000, ConfigDef.Range.atLeast(1), Importance.LOW,
+                    "At most this many records per poll.")
+            .define(FINGERPRINT_BYTES, Type.INT, 1024, ConfigDef.Range.between(16, 1024 * 1024), Importance.LOW,
+                    "A file is identified by its device and inode plus a hash of its first line, or of this many "
+                            + "first bytes when the first line is longer. A file is collected as soon as its first "
+                            + "line is complete, however small.")
+            .define(CLOSE_INACTIVE_MS, Type.LONG, 300_000L, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                    "An open file that has not grown for this long is closed; it is reopened when it grows. A file "
+                            + "renamed out of the globs or deleted is read to its end and finished after this long.")
+            .define(MAX_OPEN_FILES, Type.INT, 1024, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                    "Cap on open file handles per task; the least recently opened files that are read to their "
+                            + "end are closed first.")
+            .define(RECORD_KEY, Type.STRING, "file", ConfigDef.ValidString.in("file", "none"), Importance.LOW,
+                    "Record key: 'file' (host and file identity, so a file's lines stay in order on one "
+                            + "partition) or 'none'.");
+
+    public FileTailSourceConfig(Map<String, String> props) {
+        super(CONFIG_DEF, props);
+        allowedPaths();
+    }
+
+    public AllowedPaths allowedPaths() {
+        try {
+            return AllowedPaths.of(getList(ALLOWED_PATHS));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(ALLOWED_PATHS, getList(ALLOWED_PATHS), e.getMessage());
+        }
+    }
+
+    public String hostName() {
+        String configured = getString(HOST_NAME);
+        if (configured != null && !configured.isBlank()) {
+            return configured;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return System.getenv().getOrDefault("HOSTNAME", "localhost");
+        }
+    }
+
+    public boolean keyByFile() {
+        return getString(RECORD_KEY).equals("file");
+    }
+
+    public String entries() {
+        return getString(COLLECT_ENTRIES);
+    }
+
+    public String policy() {
+        return getString(COLLECT_POLICY);
+    }
+
+    static List<String> keys() {
+        return List.copyOf(CONFIG_DEF.names());
+    }
+}

@@ -1,0 +1,148 @@
+package io.logcollect.tail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.logcollect.policy.AllowedPaths;
+import io.logcollect.policy.EntryError;
+import io.logcollect.policy.InvalidPolicyException;
+import io.logcollect.policy.ParsedPolicy;
+import io.logcollect.policy.PolicyParser;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.ExactlyOnceSupport;
+import org.apache.kafka.connect.source.SourceConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Tails log files into Kafka. The connector spreads the entries of {@code collect.entries} over its tasks;
+ * each task tails its entries' files with a {@link io.logcollect.tail.engine.TailEngine}.
+ */
+public class FileTailSourceConnector extends SourceConnector {
+
+    private static final Logger log = LoggerFactory.getLogger(FileTailSourceConnector.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private Map<String, String> props;
+    private List<JsonNode> validEntries;
+
+    @Override
+    public String version() {
+        return Version.get();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        FileTailSourceConfig config = new FileTailSourceConfig(props);
+        this.props = Map.copyOf(props);
+        this.validEntries = new ArrayList<>();
+        ParsedPolicy policy = parse(config.entries(), config.allowedPaths());
+        Set<String> valid = policy.entries().stream().map(e -> e.id()).collect(Collectors.toSet());
+        for (EntryError error : policy.errors()) {
+            log.error("Policy '{}': {}; the other entries keep running", config.policy(), error.message());
+        }
+        try {
+            for (JsonNode entry : MAPPER.readTree(config.entries())) {
+                if (valid.contains(entry.path("id").asText())) {
+                    validEntries.add(entry);
+                }
+            }
+        } catch (IOException e) {
+            throw new ConnectException("collect.entries cannot be read", e);
+        }
+        log.info("Policy '{}': {} entries to collect, {} refused", config.policy(), validEntries.size(),
+                policy.errors().size());
+    }
+
+    private static ParsedPolicy parse(String entries, AllowedPaths allowed) {
+        try {
+            return PolicyParser.parse(entries, allowed);
+        } catch (InvalidPolicyException e) {
+            throw new ConnectException("collect.entries: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public Class<? extends Task> taskClass() {
+        return FileTailSourceTask.class;
+    }
+
+    /** Entries go round-robin to at most {@code maxTasks} tasks; one task runs even with no entry. */
+    @Override
+    public List<Map<String, String>> taskConfigs(int maxTasks) {
+        int tasks = Math.max(1, Math.min(maxTasks, validEntries.size()));
+        List<ArrayNode> assigned = new ArrayList<>();
+        for (int i = 0; i < tasks; i++) {
+            assigned.add(MAPPER.createArrayNode());
+        }
+        for (int i = 0; i < validEntries.size(); i++) {
+            assigned.get(i % tasks).add(validEntries.get(i));
+        }
+        List<Map<String, String>> configs = new ArrayList<>();
+        for (ArrayNode entries : assigned) {
+            Map<String, String> task = new HashMap<>(props);
+            task.remove(FileTailSourceConfig.COLLECT_ENTRIES);
+            task.put(FileTailSourceConfig.TASK_ENTRIES, entries.toString());
+            configs.add(task);
+        }
+        return configs;
+    }
+
+    @Override
+    public void stop() {
+        validEntries = null;
+    }
+
+    @Override
+    public ConfigDef config() {
+        return FileTailSourceConfig.CONFIG_DEF;
+    }
+
+    /** Adds to Connect's checks one error per refused entry, naming the entry and the reason. */
+    @Override
+    public Config validate(Map<String, String> connectorConfigs) {
+        Config config = super.validate(connectorConfigs);
+        Map<String, ConfigValue> values = config.configValues().stream()
+                .collect(Collectors.toMap(ConfigValue::name, v -> v));
+        ConfigValue entries = values.get(FileTailSourceConfig.COLLECT_ENTRIES);
+        ConfigValue allowedValue = values.get(FileTailSourceConfig.ALLOWED_PATHS);
+        if (entries == null || allowedValue == null || !allowedValue.errorMessages().isEmpty()) {
+            return config;
+        }
+        AllowedPaths allowed;
+        try {
+            allowed = new FileTailSourceConfig(connectorConfigs).allowedPaths();
+        } catch (RuntimeException e) {
+            allowedValue.addErrorMessage(e.getMessage());
+            return config;
+        }
+        try {
+            PolicyParser.parse(connectorConfigs.getOrDefault(FileTailSourceConfig.COLLECT_ENTRIES, "[]"), allowed)
+                    .errors().forEach(error -> entries.addErrorMessage(error.message()));
+        } catch (InvalidPolicyException e) {
+            entries.addErrorMessage(e.getMessage());
+        }
+        return config;
+    }
+
+    /**
+     * Positions are exact byte offsets written with the records, so distributed workers with exactly-once
+     * source support commit both in one transaction.
+     */
+    @Override
+    public ExactlyOnceSupport exactlyOnceSupport(Map<String, String> connectorConfig) {
+        return ExactlyOnceSupport.SUPPORTED;
+    }
+}

@@ -1,0 +1,55 @@
+package io.logcollect.tail.engine;
+
+/**
+ * Counters of one engine, written by its polling thread and read by metrics reporters (a stale read of a
+ * counter is harmless).
+ */
+public final class TailStats {
+
+    volatile long lines;
+    volatile long events;
+    volatile long bytes;
+    volatile long renames;
+    volatile long truncations;
+    volatile long errors;
+    volatile long bytesBehind;
+    volatile int filesOpen;
+    volatile int filesTracked;
+
+    public long lines() {
+        return lines;
+    }
+
+    public long events() {
+        return events;
+    }
+
+    public long bytes() {
+        return bytes;
+    }
+
+    public long renames() {
+        return renames;
+    }
+
+    public long truncations() {
+        return truncations;
+    }
+
+    public long errors() {
+        return errors;
+    }
+
+    /** Bytes in tracked files not yet delivered, as of the last scan. */
+    public long bytesBehind() {
+        return bytesBehind;
+    }
+
+    public int filesOpen() {
+        return filesOpen;
+    }
+
+    public int filesTracked() {
+        return filesTracked;
+    }
+}

@@ -1,0 +1,87 @@
+package io.logcollect.tail.engine;
+
+import io.logcollect.tail.identity.EventIds;
+import io.logcollect.tail.identity.FileIdentity;
+import io.logcollect.tail.multiline.LineGrouper;
+import io.logcollect.tail.read.LineReader;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+
+/** The reading state of one file of one entry, open or not. */
+final class TrackedFile {
+
+    final EntryState entry;
+    final FileIdentity identity;
+    final LineGrouper grouper;
+    Path path;
+    int epoch;
+    EventIds eventIds;
+    /** Where the reader starts when the file is (re)opened: the byte after the last line handed to the grouper. */
+    long readPosition;
+    /** Where reading resumes after a restart: the byte after the last emitted event. */
+    long deliveredPosition;
+    FileChannel channel;
+    LineReader reader;
+    long lastModifiedSeen;
+    long lastActivityMillis;
+    long sizeSeen;
+    /** Not matched by the last scan: renamed out of the globs or deleted. */
+    boolean orphan;
+
+    TrackedFile(EntryState entry, FileIdentity identity, Path path, long position, int epoch, String hostName,
+                long nowMillis) {
+        this.entry = entry;
+        this.identity = identity;
+        this.path = path;
+        this.grouper = entry.newGrouper();
+        this.readPosition = position;
+        this.deliveredPosition = position;
+        this.epoch = epoch;
+        this.eventIds = new EventIds(hostName, identity.key(), epoch);
+        this.lastActivityMillis = nowMillis;
+    }
+
+    boolean isOpen() {
+        return channel != null;
+    }
+
+    void open(FileChannel channel) {
+        this.channel = channel;
+        this.reader = new LineReader(channel, readPosition, entry.entry().encoding(), entry.entry().maxLineBytes());
+    }
+
+    /** Closes the handle; the reading state stays, so the file can be reopened where it was. */
+    void close() {
+        if (reader != null) {
+            readPosition = reader.position();
+        }
+        reader = null;
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // closing a read-only handle loses nothing
+            }
+        }
+        channel = null;
+    }
+
+    /** Starts the file over from its first byte in a new epoch (it was truncated). */
+    void restartAfterTruncation(String hostName) {
+        epoch++;
+        eventIds = new EventIds(hostName, identity.key(), epoch);
+        grouper.reset();
+        readPosition = 0;
+        deliveredPosition = 0;
+        if (channel != null) {
+            reader = new LineReader(channel, 0, entry.entry().encoding(), entry.entry().maxLineBytes());
+        }
+    }
+
+    /** Bytes of the file not yet delivered, as of the last size seen. */
+    long lag() {
+        return Math.max(0, sizeSeen - deliveredPosition);
+    }
+}

@@ -1,0 +1,213 @@
+package io.logcollect.tail.read;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.Charset;
+import java.util.Arrays;
+
+/**
+ * Cuts a file into lines from a byte position, in any charset. Reads with positional reads, so it never
+ * depends on the channel's position; keeps at most {@code maxLineBytes} of a line in memory (the rest of a
+ * longer line is skipped and the line flagged truncated); a last line without terminator waits for it.
+ *
+ * <p>Line terminators are found in the encoded bytes: the charset's encoding of {@code \n} at a position
+ * aligned to its length (1 byte for UTF-8, GBK, GB18030, ISO-8859-*; 2 for UTF-16; 4 for UTF-32), so
+ * multi-byte characters are never split. Bytes that are invalid in the charset decode to U+FFFD.
+ */
+public final class LineReader {
+
+    private static final int INITIAL_BUFFER = 64 * 1024;
+    private static final char BYTE_ORDER_MARK = '\uFEFF';
+
+    private final FileChannel channel;
+    private final Charset charset;
+    private final byte[] newline;
+    private final byte[] carriageReturn;
+    private final int unit;
+    /** The longest head of a line that is kept, a whole number of code units. */
+    private final int maxLineBytes;
+
+    private byte[] buffer;
+    private ByteBuffer view;
+    /** File offset of buffer[0]. */
+    private long bufferOffset;
+    /** Index in buffer where the current line starts. */
+    private int start;
+    /** Index in buffer up to which bytes are valid. */
+    private int limit;
+    /** Index in buffer from which to look for the next terminator. */
+    private int scanFrom;
+    /** Head of a line longer than maxLineBytes while its tail is being skipped; null otherwise. */
+    private byte[] truncatedHead;
+    private long truncatedOffset;
+
+    public LineReader(FileChannel channel, long position, Charset charset, int maxLineBytes) {
+        this.channel = channel;
+        this.charset = charset;
+        this.newline = encode("\n", charset);
+        this.carriageReturn = encode("\r", charset);
+        this.unit = newline.length;
+        this.maxLineBytes = Math.max(unit, maxLineBytes - maxLineBytes % unit);
+        this.buffer = new byte[Math.min(INITIAL_BUFFER, this.maxLineBytes + 2 * unit)];
+        this.view = ByteBuffer.wrap(buffer);
+        this.bufferOffset = position;
+    }
+
+    /** The bytes of a line terminator ({@code \n}) in a charset. */
+    public static byte[] terminator(Charset charset) {
+        return encode("\n", charset);
+    }
+
+    /** The encoding of {@code text} without the byte-order mark some encoders put first. */
+    static byte[] encode(String text, Charset charset) {
+        byte[] once = text.getBytes(charset);
+        byte[] twice = (text + text).getBytes(charset);
+        int bomLength = 2 * once.length - twice.length;
+        return Arrays.copyOfRange(once, bomLength, once.length);
+    }
+
+    /** The file offset where the next line starts: everything before it has been returned. */
+    public long position() {
+        return truncatedHead != null ? truncatedOffset : bufferOffset + start;
+    }
+
+    /** The file offset up to which bytes have been read from the file. */
+    public long readOffset() {
+        return bufferOffset + limit;
+    }
+
+    /** The next complete line, or null when the file holds no further complete line now. */
+    public Line next() throws IOException {
+        while (true) {
+            int end = findNewline();
+            if (end >= 0) {
+                return takeLine(end);
+            }
+            scanFrom = Math.max(start, limit - unit + 1);
+            if (truncatedHead == null && limit - start > maxLineBytes) {
+                truncatedHead = Arrays.copyOfRange(buffer, start, start + maxLineBytes);
+                truncatedOffset = bufferOffset + start;
+            }
+            if (truncatedHead != null) {
+                discardBefore(scanFrom);
+            }
+            if (!fill()) {
+                return null;
+            }
+        }
+    }
+
+    /**
+     * The bytes after the last terminator as a line, for a file that is finished (rotated away or deleted,
+     * and read to its end); null when there are none.
+     */
+    public Line remainder() throws IOException {
+        Line line;
+        do {
+            line = next();
+            if (line != null) {
+                return line;
+            }
+        } while (fill());
+        long next = bufferOffset + limit;
+        if (truncatedHead != null) {
+            line = new Line(truncatedOffset, next, text(truncatedOffset, truncatedHead, 0, truncatedHead.length), true);
+            truncatedHead = null;
+        } else if (start < limit) {
+            int length = Math.min(limit - start, maxLineBytes);
+            line = new Line(bufferOffset + start, next, text(bufferOffset + start, buffer, start,
+                    withoutCarriageReturn(start, start + length) - start), limit - start > maxLineBytes);
+        } else {
+            return null;
+        }
+        start = limit;
+        scanFrom = limit;
+        return line;
+    }
+
+    private int findNewline() {
+        if (unit == 1) {
+            byte nl = newline[0];
+            for (int i = scanFrom; i < limit; i++) {
+                if (buffer[i] == nl) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+        int first = scanFrom + (int) Math.floorMod(-(bufferOffset + scanFrom), (long) unit);
+        for (int i = first; i + unit <= limit; i += unit) {
+            if (matches(i, newline)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private boolean matches(int index, byte[] bytes) {
+        for (int j = 0; j < bytes.length; j++) {
+            if (buffer[index + j] != bytes[j]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Line takeLine(int end) {
+        long next = bufferOffset + end + unit;
+        Line line;
+        if (truncatedHead != null) {
+            line = new Line(truncatedOffset, next, text(truncatedOffset, truncatedHead, 0, truncatedHead.length), true);
+            truncatedHead = null;
+        } else if (end - start > maxLineBytes) {
+            line = new Line(bufferOffset + start, next, text(bufferOffset + start, buffer, start, maxLineBytes), true);
+        } else {
+            line = new Line(bufferOffset + start, next,
+                    text(bufferOffset + start, buffer, start, withoutCarriageReturn(start, end) - start), false);
+        }
+        start = end + unit;
+        scanFrom = start;
+        return line;
+    }
+
+    private int withoutCarriageReturn(int from, int end) {
+        int cr = carriageReturn.length;
+        return end - from >= cr && matches(end - cr, carriageReturn) ? end - cr : end;
+    }
+
+    private String text(long fileOffset, byte[] bytes, int offset, int length) {
+        String text = new String(bytes, offset, length, charset);
+        return fileOffset == 0 && !text.isEmpty() && text.charAt(0) == BYTE_ORDER_MARK ? text.substring(1) : text;
+    }
+
+    /** Drops buffer bytes before {@code index} while the tail of a long line is skipped. */
+    private void discardBefore(int index) {
+        System.arraycopy(buffer, index, buffer, 0, limit - index);
+        bufferOffset += index;
+        limit -= index;
+        scanFrom -= index;
+        start = 0;
+    }
+
+    /** Reads more bytes; false when the file has none beyond what is buffered. */
+    private boolean fill() throws IOException {
+        if (start > 0) {
+            discardBefore(start);
+        }
+        if (limit == buffer.length) {
+            buffer = Arrays.copyOf(buffer, (int) Math.min(2L * buffer.length, (long) maxLineBytes + 2L * unit));
+            view = ByteBuffer.wrap(buffer);
+        } else if (limit == 0 && buffer.length > INITIAL_BUFFER) {
+            buffer = new byte[INITIAL_BUFFER];
+            view = ByteBuffer.wrap(buffer);
+        }
+        view.limit(buffer.length).position(limit);
+        int read = channel.read(view, bufferOffset + limit);
+        if (read <= 0) {
+            return false;
+        }
+        limit += read;
+        return true;
+    }
+}

@@ -1,0 +1,253 @@
+package io.logcollect.tail.engine;
+
+import io.logcollect.policy.AllowedPaths;
+import io.logcollect.policy.ParsedPolicy;
+import io.logcollect.policy.PolicyParser;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The engine on real files in a temporary directory, with a fake clock and an in-memory position store. */
+class TailEngineTest {
+
+    @TempDir
+    Path dir;
+
+    private final AtomicLong clock = new AtomicLong(1_000_000);
+    /** Positions "committed" by the caller, as Connect would after Kafka acknowledged the records. */
+    private final Map<String, FilePosition> committed = new HashMap<>();
+    private final List<String> errors = new ArrayList<>();
+    private TailEngine engine;
+
+    @AfterEach
+    void close() {
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    private TailEngine start(String entriesJson, int maxOpenFiles) {
+        ParsedPolicy policy = PolicyParser.parse(entriesJson, AllowedPaths.of(List.of(dir.toString())));
+        policy.errors().forEach(e -> errors.add(e.message()));
+        engine = new TailEngine(new TailSettings("host-1", AllowedPaths.of(List.of(dir.toString())), 1000, 1024,
+                60_000, maxOpenFiles), policy.entries(),
+                (entry, ids) -> ids.stream().filter(committed::containsKey)
+                        .collect(Collectors.toMap(id -> id, committed::get)),
+                new TailListener() {
+                    @Override
+                    public void fileError(String entryId, String path, String reason) {
+                        errors.add(entryId + " " + path + " " + reason);
+                    }
+
+                    @Override
+                    public void renamed(String entryId, String fromPath, String toPath) {
+                    }
+
+                    @Override
+                    public void truncated(String entryId, String path) {
+                    }
+                }, clock::get);
+        return engine;
+    }
+
+    private String entry(String id, String glob, String extra) {
+        return "{\"id\":\"" + id + "\",\"paths\":[\"" + dir + "/" + glob + "\"],\"topic\":\"t\",\"start_at\":\"beginning\""
+                + extra + "}";
+    }
+
+    /** Polls, advancing the clock past scans, until no event comes for a few rounds; commits every position. */
+    private List<LogEvent> drain() throws IOException {
+        List<LogEvent> all = new ArrayList<>();
+        int quiet = 0;
+        while (quiet < 3) {
+            List<LogEvent> events = engine.poll(1000);
+            events.forEach(e -> committed.put(e.fileIdentity(), e.position()));
+            all.addAll(events);
+            quiet = events.isEmpty() ? quiet + 1 : 0;
+            clock.addAndGet(1000);
+        }
+        return all;
+    }
+
+    private static List<String> messages(List<LogEvent> events) {
+        return events.stream().map(LogEvent::message).toList();
+    }
+
+    private static String lines(String prefix, int from, int to) {
+        return IntStream.range(from, to).mapToObj(i -> prefix + i + "\n").collect(Collectors.joining());
+    }
+
+    private static List<String> expected(String prefix, int from, int to) {
+        return IntStream.range(from, to).mapToObj(i -> prefix + i).toList();
+    }
+
+    private static void append(Path file, String text) throws IOException {
+        Files.writeString(file, text, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    @Test
+    void followsAppendsAndRenameRotationWithoutLossOrDuplicates() throws IOException {
+        Path log = dir.resolve("app.log");
+        append(log, lines("a", 0, 100));
+        start("[" + entry("app", "app.log*", "") + "]", 100);
+        assertEquals(expected("a", 0, 100), messages(drain()));
+
+        append(log, lines("a", 100, 150));
+        Files.move(log, dir.resolve("app.log.1"));
+        append(dir.resolve("app.log.1"), lines("a", 150, 160));
+        append(log, lines("b", 0, 50));
+        List<LogEvent> events = drain();
+        List<String> old = messages(events.stream().filter(e -> e.message().startsWith("a")).toList());
+        List<String> fresh = messages(events.stream().filter(e -> e.message().startsWith("b")).toList());
+        assertEquals(expected("a", 100, 160), old);
+        assertEquals(expected("b", 0, 50), fresh);
+        assertTrue(events.stream().filter(e -> e.message().equals("a155")).allMatch(e -> e.path().endsWith("app.log.1")));
+    }
+
+    @Test
+    void eventIdsAreStableAcrossRereadsAndDifferForNewContent() throws IOException {
+        Path log = dir.resolve("ids.log");
+        append(log, lines("x", 0, 10));
+        start("[" + entry("ids", "ids.log", "") + "]", 10);
+        List<LogEvent> first = drain();
+        engine.close();
+        committed.clear();
+        start("[" + entry("ids", "ids.log", "") + "]", 10);
+        List<LogEvent> again = drain();
+        assertEquals(first.stream().map(LogEvent::eventId).toList(), again.stream().map(LogEvent::eventId).toList());
+        assertEquals(10, first.stream().map(LogEvent::eventId).distinct().count());
+    }
+
+    @Test
+    void resumesAtTheCommittedPositionAfterARestart() throws IOException {
+        Path log = dir.resolve("resume.log");
+        append(log, lines("r", 0, 20));
+        start("[" + entry("resume", "resume.log", "") + "]", 10);
+        assertEquals(expected("r", 0, 20), messages(drain()));
+        engine.close();
+        append(log, lines("r", 20, 30));
+        start("[" + entry("resume", "resume.log", "") + "]", 10);
+        assertEquals(expected("r", 20, 30), messages(drain()));
+    }
+
+    @Test
+    void copytruncateIsDetectedAndTheNewContentIsReadFromItsStart() throws IOException {
+        Path log = dir.resolve("ct.log");
+        append(log, lines("old", 0, 50));
+        start("[" + entry("ct", "ct.log", "") + "]", 10);
+        List<LogEvent> before = drain();
+        assertEquals(expected("old", 0, 50), messages(before));
+        Files.write(log, new byte[0], StandardOpenOption.TRUNCATE_EXISTING);
+        append(log, lines("new", 0, 5));
+        List<LogEvent> after = drain();
+        assertEquals(expected("new", 0, 5), messages(after));
+        assertNotEquals(before.get(0).eventId(), after.get(0).eventId());
+    }
+
+    @Test
+    void copytruncateWithAnIdenticalFirstLineStartsANewEpochWithNewIds() throws IOException {
+        Path log = dir.resolve("same.log");
+        append(log, "header\n" + lines("one", 0, 30));
+        start("[" + entry("same", "same.log", "") + "]", 10);
+        List<LogEvent> before = drain();
+        Files.write(log, new byte[0], StandardOpenOption.TRUNCATE_EXISTING);
+        append(log, "header\n" + lines("two", 0, 3));
+        List<LogEvent> after = drain();
+        List<String> expectedAfter = new ArrayList<>(List.of("header"));
+        expectedAfter.addAll(expected("two", 0, 3));
+        assertEquals(expectedAfter, messages(after));
+        assertEquals(1, after.get(0).position().epoch());
+        assertNotEquals(before.get(0).eventId(), after.get(0).eventId());
+    }
+
+    @Test
+    void startAtEndSkipsExistingContentButNotFilesThatAppearLater() throws IOException {
+        append(dir.resolve("old.log"), lines("skip", 0, 10) + "partial");
+        String entry = "[{\"id\":\"end\",\"paths\":[\"" + dir + "/*.log\"],\"topic\":\"t\",\"start_at\":\"end\"}]";
+        start(entry, 10);
+        assertEquals(List.of(), messages(drain()));
+        append(dir.resolve("old.log"), " line\n" + lines("keep", 0, 2));
+        append(dir.resolve("later.log"), lines("later", 0, 3));
+        List<LogEvent> events = drain();
+        assertEquals(List.of("partial line", "keep0", "keep1"),
+                messages(events.stream().filter(e -> e.path().endsWith("old.log")).toList()));
+        assertEquals(List.of("later0", "later1", "later2"),
+                messages(events.stream().filter(e -> e.path().endsWith("later.log")).toList()));
+        assertEquals(5, events.size());
+    }
+
+    @Test
+    void groupsJavaStackTracesIntoOneRecord() throws IOException {
+        Path log = dir.resolve("java.log");
+        append(log, """
+                2026-11-24 10:00:00 ERROR boom
+                java.lang.IllegalStateException: bad
+                \tat a.b.C.d(C.java:1)
+                \tat a.b.C.e(C.java:2)
+                Caused by: java.io.IOException: io
+                \tat x.Y.z(Y.java:3)
+                2026-11-24 10:00:01 INFO fine
+                """);
+        String multiline = ",\"multiline\":{\"pattern\":\"^[ \\\\t]|^Caused by:|^[a-z]+\\\\.[a-zA-Z.]+(Exception|Error)\","
+                + "\"match\":\"after\",\"timeout_ms\":500}";
+        start("[" + entry("java", "java.log", multiline) + "]", 10);
+        List<LogEvent> events = drain();
+        assertEquals(List.of("""
+                2026-11-24 10:00:00 ERROR boom
+                java.lang.IllegalStateException: bad
+                \tat a.b.C.d(C.java:1)
+                \tat a.b.C.e(C.java:2)
+                Caused by: java.io.IOException: io
+                \tat x.Y.z(Y.java:3)""", "2026-11-24 10:00:01 INFO fine"), messages(events));
+        assertTrue(events.get(0).multiline());
+        assertEquals(0, events.get(0).offset());
+    }
+
+    @Test
+    void decodesTheEntryEncoding() throws IOException {
+        Files.write(dir.resolve("gbk.log"), "中文日志\n".getBytes(Charset.forName("GBK")));
+        start("[" + entry("gbk", "gbk.log", ",\"encoding\":\"GBK\"") + "]", 10);
+        assertEquals(List.of("中文日志"), messages(drain()));
+    }
+
+    @Test
+    void refusesFilesThatResolveOutsideTheAllowedPathsAndKeepsTheOthers(@TempDir Path outside) throws IOException {
+        append(outside.resolve("secret"), "secret\n");
+        Files.createSymbolicLink(dir.resolve("link.log"), outside.resolve("secret"));
+        append(dir.resolve("fine.log"), "fine\n");
+        start("[" + entry("links", "*.log", "") + "]", 10);
+        assertEquals(List.of("fine"), messages(drain()));
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).contains("link.log") && errors.get(0).contains("outside the allowed paths"),
+                errors.toString());
+    }
+
+    @Test
+    void collectsManySmallFilesWithinTheOpenFileCap() throws IOException {
+        for (int i = 0; i < 300; i++) {
+            append(dir.resolve("f" + i + ".log"), "file " + i + "\n");
+        }
+        start("[" + entry("many", "*.log", "") + "]", 20);
+        List<LogEvent> events = drain();
+        assertEquals(300, events.size());
+        assertEquals(300, events.stream().map(LogEvent::message).distinct().count());
+        assertTrue(engine.stats().filesOpen() <= 20);
+    }
+}
