@@ -190,7 +190,7 @@ class TailEngineTest {
                 messages(events.stream().filter(e -> e.path().endsWith("old.log")).toList()));
         assertEquals(List.of("later0", "later1", "later2"),
                 messages(events.stream().filter(e -> e.path().endsWith("later.log")).toList()));
-        assertEquals(5, events.size());
+        assertEquals(6, events.size());
     }
 
     @Test

@@ -1,0 +1,75 @@
+package io.logcollect.tail.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.logcollect.testkit.HttpJson;
+import io.logcollect.testkit.KafkaBroker;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/** Reads what the tail connector wrote to a topic, as parsed JSON values. */
+final class TailTopics {
+
+    private TailTopics() {
+    }
+
+    static List<JsonNode> read(KafkaBroker broker, String topic, Duration timeout, Predicate<List<JsonNode>> done) {
+        List<JsonNode> values = new ArrayList<>();
+        int[] parsed = {0};
+        broker.consume(topic, timeout, records -> {
+            for (int i = parsed[0]; i < records.size(); i++) {
+                values.add(json(records.get(i)));
+            }
+            parsed[0] = records.size();
+            return done.test(values);
+        });
+        return values;
+    }
+
+    /** Reads until {@code count} records arrived, then a little longer so that extra records would show. */
+    static List<JsonNode> readExactly(KafkaBroker broker, String topic, int count, Duration timeout) {
+        long[] reachedAt = {0};
+        List<JsonNode> values = read(broker, topic, timeout, v -> {
+            if (v.size() < count) {
+                return false;
+            }
+            if (reachedAt[0] == 0) {
+                reachedAt[0] = System.nanoTime();
+            }
+            return System.nanoTime() - reachedAt[0] > Duration.ofSeconds(3).toNanos();
+        });
+        if (values.size() < count) {
+            throw new AssertionError("only " + values.size() + " of " + count + " records arrived in " + topic);
+        }
+        return values;
+    }
+
+    static JsonNode json(ConsumerRecord<String, String> record) {
+        try {
+            return HttpJson.MAPPER.readTree(record.value());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static List<String> messages(List<JsonNode> values) {
+        return values.stream().map(v -> v.path("message").asText()).toList();
+    }
+
+    /** Messages grouped by {@code log.file.path}, in topic order. */
+    static Map<String, List<String>> messagesByPath(List<JsonNode> values) {
+        Map<String, List<String>> byPath = new LinkedHashMap<>();
+        for (JsonNode value : values) {
+            byPath.computeIfAbsent(value.at("/log/file/path").asText(), p -> new ArrayList<>())
+                    .add(value.path("message").asText());
+        }
+        return byPath;
+    }
+}
