@@ -168,4 +168,162 @@ class FileTailSourceIT {
         }
         agent.deleteConnector("rotation");
     }
+
+    @Test
+    void copytruncateIsDetectedAndLinesWrittenAfterItArrive() throws Exception {
+        Path dir = dir("copytruncate");
+        Path log = dir.resolve("app.log");
+        writeLines(log, "before ", 0, 1000);
+        agent.putConnector("copytruncate", connector("[" + entry("copytruncate", "it-copytruncate", log.toString(), "") + "]"));
+        assertEquals(expected("before ", 0, 1000),
+                TailTopics.messages(TailTopics.readExactly(kafka, "it-copytruncate", 1000, Duration.ofSeconds(60))));
+        Files.copy(log, dir.resolve("app.log.1"));
+        try (OutputStream truncate = Files.newOutputStream(log, StandardOpenOption.TRUNCATE_EXISTING)) {
+            truncate.flush();
+        }
+        writeLines(log, "after ", 0, 500);
+        List<String> all = TailTopics.messages(TailTopics.readExactly(kafka, "it-copytruncate", 1500, Duration.ofSeconds(60)));
+        List<String> expected = new ArrayList<>(expected("before ", 0, 1000));
+        expected.addAll(expected("after ", 0, 500));
+        assertEquals(expected, all);
+        agent.deleteConnector("copytruncate");
+    }
+
+    @Test
+    void decodesGbkAndUtf16AndSurvivesInvalidBytes() throws IOException {
+        Path dir = dir("encodings");
+        Files.write(dir.resolve("gbk.log"), "第一行 GBK\n第二行\n".getBytes(Charset.forName("GBK")));
+        Files.write(dir.resolve("utf16.log"), "UTF-16LE 行\nzwei\n".getBytes(StandardCharsets.UTF_16LE));
+        Files.write(dir.resolve("broken.log"), new byte[] {'o', 'k', '\n', 'b', (byte) 0xC3, (byte) 0x28, 'd', '\n',
+            (byte) 0xFF, (byte) 0xFE, '\n', 'l', 'a', 's', 't', '\n'});
+        String entries = "[" + entry("gbk", "it-encodings", dir + "/gbk.log", ",\"encoding\":\"GBK\"") + ","
+                + entry("utf16", "it-encodings", dir + "/utf16.log", ",\"encoding\":\"UTF-16LE\"") + ","
+                + entry("broken", "it-encodings", dir + "/broken.log", "") + "]";
+        agent.putConnector("encodings", connector(entries));
+        Map<String, List<String>> byPath = TailTopics.messagesByPath(
+                TailTopics.readExactly(kafka, "it-encodings", 8, Duration.ofSeconds(60)));
+        assertEquals(List.of("第一行 GBK", "第二行"), byPath.get(dir.resolve("gbk.log").toString()));
+        assertEquals(List.of("UTF-16LE 行", "zwei"), byPath.get(dir.resolve("utf16.log").toString()));
+        assertEquals(List.of("ok", "b\uFFFD(d", "\uFFFD\uFFFD", "last"), byPath.get(dir.resolve("broken.log").toString()));
+        assertEquals("RUNNING", agent.status("encodings").at("/tasks/0/state").asText());
+        agent.deleteConnector("encodings");
+    }
+
+    @Test
+    void aFiftyMegabyteLineIsTruncatedAndFlaggedAndTheNextLineIsIntact() throws IOException {
+        Path dir = dir("longline");
+        Path log = dir.resolve("huge.log");
+        try (BufferedWriter out = Files.newBufferedWriter(log)) {
+            out.write("first\n");
+            char[] chunk = new char[1024 * 1024];
+            java.util.Arrays.fill(chunk, 'x');
+            for (int i = 0; i < 50; i++) {
+                out.write(chunk);
+            }
+            out.write("\nafter the long line\n");
+        }
+        agent.putConnector("longline", connector("[" + entry("longline", "it-longline", log.toString(),
+                ",\"max_line_bytes\":100000") + "]"));
+        List<JsonNode> values = TailTopics.readExactly(kafka, "it-longline", 3, Duration.ofSeconds(60));
+        assertEquals(3, values.size());
+        assertEquals("first", values.get(0).path("message").asText());
+        assertEquals("x".repeat(100_000), values.get(1).path("message").asText());
+        assertEquals("[\"truncated\"]", values.get(1).at("/log/flags").toString());
+        assertEquals(6, values.get(1).at("/log/offset").asLong());
+        assertEquals("after the long line", values.get(2).path("message").asText());
+        assertEquals(6 + 50L * 1024 * 1024 + 1, values.get(2).at("/log/offset").asLong());
+        agent.deleteConnector("longline");
+    }
+
+    @Test
+    void tenThousandSmallFilesAreCollectedWithinTheOpenFileCap() throws Exception {
+        Path dir = dir("many");
+        for (int i = 0; i < 10_000; i++) {
+            Files.writeString(dir.resolve("small-" + i + ".log"), "small file " + i + "\n");
+        }
+        agent.putConnector("many", connector("[" + entry("many", "it-many", dir + "/*.log", "") + "]",
+                "max.open.files", "100", "tasks.max", "1"));
+        int[] maxOpen = {0};
+        List<JsonNode> values = TailTopics.read(kafka, "it-many", Duration.ofMinutes(3), v -> {
+            maxOpen[0] = Math.max(maxOpen[0], openFilesBelow(dir));
+            return v.size() >= 10_000;
+        });
+        assertEquals(10_000, values.size());
+        assertEquals(IntStream.range(0, 10_000).mapToObj(i -> "small file " + i).collect(java.util.stream.Collectors.toSet()),
+                new HashSet<>(TailTopics.messages(values)));
+        // One handle beyond the cap is open for a moment while a newly found file is fingerprinted.
+        assertTrue(maxOpen[0] <= 101, "the worker had " + maxOpen[0] + " files of the glob open");
+        assertTrue(maxOpen[0] > 0, "the file descriptor sampling saw no open file at all");
+        agent.deleteConnector("many");
+    }
+
+    /** How many file descriptors of the agent point to files below {@code dir} (not the directory), from /proc. */
+    private static int openFilesBelow(Path dir) {
+        Path fds = Path.of("/proc", String.valueOf(agent.process().pid()), "fd");
+        int count = 0;
+        try (var stream = Files.newDirectoryStream(fds)) {
+            for (Path fd : stream) {
+                try {
+                    Path target = Files.readSymbolicLink(fd);
+                    if (target.startsWith(dir) && !target.equals(dir)) {
+                        count++;
+                    }
+                } catch (IOException e) {
+                    // the descriptor closed while we looked
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return count;
+    }
+
+    @Test
+    void pathsOutsideTheAllowedPathsAreRefusedByNameWhileTheOtherEntriesRun(@org.junit.jupiter.api.io.TempDir Path outside)
+            throws Exception {
+        Path secret = Files.writeString(outside.resolve("secret.log"), "do not ship me\n");
+        Path dir = dir("allowed");
+        Files.createSymbolicLink(dir.resolve("link.log"), secret);
+        writeLines(dir.resolve("good.log"), "good ", 0, 3);
+        String good = entry("good", "it-allowed", dir + "/good.log", "");
+        String direct = entry("direct", "it-allowed", secret.toString(), "");
+        String dotdot = entry("dotdot", "it-allowed", dir + "/../../" + logs.getParent().relativize(secret.getParent())
+                + "/secret.log", "");
+        String symlink = entry("symlink", "it-allowed", dir + "/link.log", "");
+
+        HttpJson.Response refused = agent.rest().put("/connectors/allowed/config",
+                connector("[" + good + "," + direct + "," + dotdot + "]"));
+        assertEquals(400, refused.status(), refused.body());
+        assertTrue(refused.body().contains("entry 'direct'") && refused.body().contains("entry 'dotdot'")
+                && refused.body().contains("outside the allowed paths"), refused.body());
+        assertFalse(refused.body().contains("entry 'good'"), refused.body());
+
+        // A policy that changes underneath (etcd, or here a file) is not validated by Connect: the connector
+        // itself must refuse the bad entries and run the others.
+        Path policy = outside.resolve("policy.properties");
+        writePolicy(policy, "[" + good + "," + symlink + "]");
+        agent.putConnector("allowed", connector("${file:" + policy + ":entries}"));
+        assertEquals(expected("good ", 0, 3),
+                TailTopics.messages(TailTopics.readExactly(kafka, "it-allowed", 3, Duration.ofSeconds(60))));
+        writePolicy(policy, "[" + good + "," + symlink + "," + direct + "," + dotdot + "]");
+        agent.rest().post("/connectors/allowed/restart?includeTasks=true&onlyFailed=false", null).expectOk();
+        agent.awaitRunning("allowed", 2, Duration.ofSeconds(60));
+        writeLines(dir.resolve("good.log"), "good ", 3, 6);
+        List<String> messages = TailTopics.messages(TailTopics.readExactly(kafka, "it-allowed", 6, Duration.ofSeconds(60)));
+        assertEquals(expected("good ", 0, 6), messages);
+        String log = Files.readString(agent.process().logFile());
+        assertTrue(log.contains("entry 'direct': path '" + secret + "' is outside the allowed paths"), "no error for 'direct'");
+        assertTrue(log.contains("entry 'dotdot': path '"), "no error for 'dotdot'");
+        assertTrue(log.contains("Entry 'symlink' of policy 'it': file " + dir.resolve("link.log")
+                + " resolves outside the allowed paths"), "no error for 'symlink'");
+        agent.deleteConnector("allowed");
+    }
+
+    private static void writePolicy(Path file, String entries) throws IOException {
+        Properties props = new Properties();
+        props.setProperty("entries", entries);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            props.store(out, null);
+        }
+    }
 }
