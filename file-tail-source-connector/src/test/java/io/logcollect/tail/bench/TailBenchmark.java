@@ -1,0 +1,142 @@
+package io.logcollect.tail.bench;
+
+import io.logcollect.testkit.ConnectWorker;
+import io.logcollect.testkit.KafkaBroker;
+import io.logcollect.testkit.Locations;
+import io.logcollect.testkit.ServiceProcess;
+import io.logcollect.testkit.Workspace;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Throughput of the tail connector against two baselines on the same broker with the same producer settings,
+ * in one run: Kafka's ProducerPerformance with records of the same size, and Kafka's FileStreamSource
+ * connector on the same file. Prints lines/s, the ratios, and the agent's CPU seconds per million lines.
+ *
+ * <p>Run: {@code bin/benchmark tail} (or see its source for the Maven command).
+ */
+public final class TailBenchmark {
+
+    private static final int LINE_BYTES = 200;
+    private static final String PRODUCER_SETTINGS = "acks=all linger.ms=5 batch.size=262144 compression.type=lz4";
+
+    private TailBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int lines = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        KafkaBroker kafka = KafkaBroker.start();
+        Path dir = Workspace.newDirectory("bench-logs");
+        Path file = dir.resolve("bench.log");
+        writeLines(file, lines);
+
+        double producerPerformance = producerPerformance(kafka, lines);
+
+        ConnectWorker.Builder builder = ConnectWorker.standalone(kafka).heap("2g");
+        for (String setting : PRODUCER_SETTINGS.split(" ")) {
+            String[] kv = setting.split("=");
+            builder.property("producer." + kv[0], kv[1]);
+        }
+        ConnectWorker agent = builder.start();
+        double fileStream = connectorRate(kafka, agent, "bench-filestream", lines, Map.of(
+                "connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector",
+                "tasks.max", "1",
+                "file", file.toString(),
+                "batch.size", "10000",
+                "topic", "bench-filestream"), null);
+        long[] cpu = new long[1];
+        double tail = connectorRate(kafka, agent, "bench-tail", lines, Map.of(
+                "connector.class", "io.logcollect.tail.FileTailSourceConnector",
+                "tasks.max", "1",
+                "collect.entries", "[{\"id\":\"bench\",\"paths\":[\"" + file + "\"],\"topic\":\"bench-tail\","
+                        + "\"start_at\":\"beginning\"}]",
+                "allowed.paths", dir.toString(),
+                "host.name", "bench-host",
+                "poll.interval.ms", "20"), cpu);
+        agent.stop();
+        kafka.stop();
+
+        System.out.printf("%n== tail connector benchmark: %,d lines of %d bytes, one file, one task, producer %s ==%n",
+                lines, LINE_BYTES, PRODUCER_SETTINGS);
+        System.out.printf("ProducerPerformance (record size %d)      : %,10.0f records/s%n", LINE_BYTES, producerPerformance);
+        System.out.printf("FileStreamSourceConnector (batch.size 10000): %,10.0f lines/s%n", fileStream);
+        System.out.printf("FileTailSourceConnector (ECS JSON records)  : %,10.0f lines/s%n", tail);
+        System.out.printf("ratio tail / ProducerPerformance            : %10.2f (goal >= 0.80)%n", tail / producerPerformance);
+        System.out.printf("ratio tail / FileStreamSource               : %10.2f%n", tail / fileStream);
+        System.out.printf("agent CPU seconds per million lines (tail)  : %10.2f%n", cpu[0] / 100.0 / (lines / 1e6));
+    }
+
+    private static void writeLines(Path file, int lines) throws IOException {
+        String padding = "x".repeat(LINE_BYTES);
+        try (BufferedWriter out = Files.newBufferedWriter(file)) {
+            for (int i = 0; i < lines; i++) {
+                String head = "2026-11-24T10:00:00.000Z INFO request " + i + " ";
+                out.write(head);
+                out.write(padding, 0, LINE_BYTES - 1 - head.length());
+                out.write('\n');
+            }
+        }
+    }
+
+    private static double producerPerformance(KafkaBroker kafka, int records) {
+        kafka.createTopic("bench-producer", 1);
+        Path dir = Workspace.newDirectory("bench-producer");
+        List<String> command = new ArrayList<>(List.of(
+                Locations.currentJavaHome().resolve("bin/java").toString(), "-Xmx1g",
+                "-cp", Locations.runtimeClasspath("kafka"), "org.apache.kafka.tools.ProducerPerformance",
+                "--topic", "bench-producer", "--num-records", String.valueOf(records),
+                "--record-size", String.valueOf(LINE_BYTES), "--throughput", "-1", "--producer-props",
+                "bootstrap.servers=" + kafka.bootstrapServers()));
+        command.addAll(List.of(PRODUCER_SETTINGS.split(" ")));
+        ServiceProcess.runOnce("producer-performance", command, Map.of(), dir, Duration.ofMinutes(5));
+        try {
+            String output = Files.readString(dir.resolve("producer-performance.out"));
+            Matcher m = Pattern.compile("\\d+ records sent, ([\\d.]+) records/sec").matcher(output);
+            double rate = 0;
+            while (m.find()) {
+                rate = Double.parseDouble(m.group(1));
+            }
+            return rate;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Creates the connector (writing to the topic of its own name) and times it until the topic holds every
+     * line; {@code cpuTicks}, when given, receives the agent's CPU time meanwhile.
+     */
+    private static double connectorRate(KafkaBroker kafka, ConnectWorker agent, String name, int lines,
+                                        Map<String, String> config, long[] cpuTicks)
+            throws IOException, InterruptedException {
+        kafka.createTopic(name, 1);
+        long cpuBefore = cpuTicks(agent.process().pid());
+        long start = System.nanoTime();
+        agent.putConnector(name, config);
+        while (kafka.recordCount(name) < lines) {
+            Thread.sleep(50);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (cpuTicks != null) {
+            cpuTicks[0] = cpuTicks(agent.process().pid()) - cpuBefore;
+        }
+        agent.deleteConnector(name);
+        return lines / seconds;
+    }
+
+    /** utime + stime of a process, in clock ticks (1/100 s on Linux). */
+    private static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+}
