@@ -74,9 +74,13 @@ class TailEngineTest {
 
     /** Polls, advancing the clock past scans, until no event comes for a few rounds; commits every position. */
     private List<LogEvent> drain() throws IOException {
+        return drain(3);
+    }
+
+    private List<LogEvent> drain(int quietRounds) throws IOException {
         List<LogEvent> all = new ArrayList<>();
         int quiet = 0;
-        while (quiet < 3) {
+        while (quiet < quietRounds) {
             List<LogEvent> events = engine.poll(1000);
             events.forEach(e -> committed.put(e.fileIdentity(), e.position()));
             all.addAll(events);
@@ -249,5 +253,59 @@ class TailEngineTest {
         assertEquals(300, events.size());
         assertEquals(300, events.stream().map(LogEvent::message).distinct().count());
         assertTrue(engine.stats().filesOpen() <= 20);
+    }
+
+    @Test
+    void globsCrossDirectoriesWithDoubleStarAndHonourExcludeAndIgnoreOlder() throws IOException {
+        Files.createDirectories(dir.resolve("a/b"));
+        append(dir.resolve("top.log"), "top\n");
+        append(dir.resolve("a/b/deep.log"), "deep\n");
+        append(dir.resolve("a/skip.gz"), "gz\n");
+        append(dir.resolve("a/old.log"), "old\n");
+        Files.setLastModifiedTime(dir.resolve("a/old.log"),
+                java.nio.file.attribute.FileTime.fromMillis(clock.get() - 7_200_000));
+        start("[" + entry("globs", "**/*", ",\"exclude\":[\"*.gz\"],\"ignore_older\":\"1h\"") + "]", 10);
+        assertEquals(java.util.Set.of("top", "deep"), new java.util.HashSet<>(messages(drain())));
+    }
+
+    @Test
+    void aDeletedFileIsReadToItsEndIncludingItsPartialLastLine() throws IOException {
+        Path log = dir.resolve("gone.log");
+        append(log, "one\n");
+        engine = new TailEngine(new TailSettings("host-1", AllowedPaths.of(List.of(dir.toString())), 1000, 1024,
+                5000, 10), PolicyParser.parse("[" + entry("gone", "gone.log", "") + "]",
+                AllowedPaths.of(List.of(dir.toString()))).entries(), (e, ids) -> Map.of(), new TailListener() {
+                    @Override
+                    public void fileError(String entryId, String path, String reason) {
+                        errors.add(reason);
+                    }
+
+                    @Override
+                    public void renamed(String entryId, String fromPath, String toPath) {
+                    }
+
+                    @Override
+                    public void truncated(String entryId, String path) {
+                    }
+                }, clock::get);
+        assertEquals(List.of("one"), messages(drain()));
+        append(log, "two\nthree without newline");
+        Files.delete(log);
+        List<LogEvent> rest = drain(8);
+        assertEquals(List.of("two", "three without newline"), messages(rest));
+        assertEquals(0, engine.stats().filesOpen());
+        assertEquals(0, engine.stats().filesTracked());
+    }
+
+    @Test
+    void multilineBeforeAndTimeoutFlushTheHeldBackGroup() throws IOException {
+        Path log = dir.resolve("cont.log");
+        append(log, "a \\\nb \\\nc\nd \\\n");
+        start("[" + entry("cont", "cont.log", ",\"multiline\":{\"pattern\":\"\\\\\\\\$\",\"match\":\"before\","
+                + "\"timeout_ms\":1500}") + "]", 10);
+        List<LogEvent> events = drain();
+        assertEquals(List.of("a \\\nb \\\nc", "d \\"), messages(events));
+        assertTrue(events.get(0).multiline());
+        assertEquals(events.get(1).offset(), events.get(0).position().position());
     }
 }
