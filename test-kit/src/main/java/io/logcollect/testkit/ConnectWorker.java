@@ -31,7 +31,7 @@ public final class ConnectWorker {
         this.broker = builder.broker;
         this.distributed = builder.distributed;
         this.dir = Workspace.newDirectory(distributed ? "connect-distributed" : "connect-standalone");
-        this.restPort = Ports.free();
+        this.restPort = builder.restPort;
         this.rest = new HttpJson("http://127.0.0.1:" + restPort);
         Map<String, String> config = new LinkedHashMap<>();
         config.put("bootstrap.servers", broker.bootstrapServers());
@@ -106,10 +106,16 @@ public final class ConnectWorker {
         private List<Path> pluginPath = Locations.pluginDirectories();
         private String groupId = "connect-" + UUID.randomUUID().toString().substring(0, 8);
         private String heap = "1g";
+        private final int restPort = Ports.free();
 
         private Builder(KafkaBroker broker, boolean distributed) {
             this.broker = broker;
             this.distributed = distributed;
+        }
+
+        /** The REST URL the worker will listen on, known before it starts (e.g. for a config provider's params). */
+        public String restUrl() {
+            return "http://127.0.0.1:" + restPort;
         }
 
         /** A worker property, overriding the kit's default. */

@@ -27,12 +27,19 @@ import java.util.function.Predicate;
 public final class KafkaBroker {
 
     private final Path dir;
-    private final int port;
+    private final String bootstrapServers;
     private final ServiceProcess process;
+
+    private KafkaBroker(String bootstrapServers) {
+        this.dir = null;
+        this.bootstrapServers = bootstrapServers;
+        this.process = null;
+    }
 
     private KafkaBroker(Path dir) {
         this.dir = dir;
-        this.port = Ports.free();
+        int port = Ports.free();
+        this.bootstrapServers = "127.0.0.1:" + port;
         int controllerPort = Ports.free();
         Map<String, String> config = new LinkedHashMap<>();
         config.put("process.roles", "broker,controller");
@@ -71,25 +78,37 @@ public final class KafkaBroker {
         return broker;
     }
 
+    /** A cluster that runs elsewhere (the local stack's {@code --kafka}): it is used, never started or stopped. */
+    public static KafkaBroker external(String bootstrapServers) {
+        return new KafkaBroker(bootstrapServers);
+    }
+
     /** Starts the broker again after {@link #stop()} or {@link #kill()}, with its data and ports. */
     public void startProcess() {
-        process.start(Duration.ofSeconds(90), this::answers);
+        managed().start(Duration.ofSeconds(90), this::answers);
     }
 
     public void stop() {
-        process.stop();
+        managed().stop();
     }
 
     public void kill() {
-        process.kill();
+        managed().kill();
     }
 
     public boolean isRunning() {
-        return process.isAlive();
+        return managed().isAlive();
+    }
+
+    private ServiceProcess managed() {
+        if (process == null) {
+            throw new IllegalStateException("the Kafka cluster at " + bootstrapServers + " is not started by this kit");
+        }
+        return process;
     }
 
     public String bootstrapServers() {
-        return "127.0.0.1:" + port;
+        return bootstrapServers;
     }
 
     public Path directory() {

@@ -1,0 +1,185 @@
+package io.logcollect.stack;
+
+import io.logcollect.testkit.ConnectWorker;
+import io.logcollect.testkit.ElasticsearchNode;
+import io.logcollect.testkit.EtcdServer;
+import io.logcollect.testkit.HttpJson;
+import io.logcollect.testkit.KafkaBroker;
+import io.logcollect.testkit.Locations;
+import io.logcollect.testkit.OpenSearchNode;
+import io.logcollect.testkit.Workspace;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code bin/demo}: the whole pipeline on this machine. Starts Kafka, etcd and a search engine (or uses the
+ * given ones), the central Connect worker with the sink and an agent worker with the tail connector whose
+ * entries come from etcd, writes demo logs, and prints progress until Ctrl-C, which stops everything it
+ * started.
+ */
+public final class LocalStack {
+
+    static final String POLICY = "demo";
+    static final String POLICY_KEY = "/logcollect/policies/" + POLICY + "/entries";
+    static final List<String> TOPICS = List.of("demo_access", "demo_app");
+
+    private LocalStack() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        StackOptions options;
+        try {
+            options = StackOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            if (!e.getMessage().isEmpty()) {
+                System.err.println("bin/demo: " + e.getMessage());
+            }
+            System.err.print(StackOptions.USAGE);
+            System.exit(e.getMessage().isEmpty() ? 0 : 2);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("\nStopping everything bin/demo started ...");
+            stopped.countDown();
+        }, "demo-stop"));
+        run(options, stopped);
+    }
+
+    static void run(StackOptions options, CountDownLatch stopped) throws Exception {
+        for (String module : Locations.PLUGIN_MODULES) {
+            if (!Files.isDirectory(Locations.root().resolve(module).resolve("target/plugin"))) {
+                throw new IllegalStateException(module + " is not packaged: run 'mvn -q install -DskipTests' first");
+            }
+        }
+        step("Kafka");
+        KafkaBroker kafka = options.kafka() != null ? KafkaBroker.external(options.kafka()) : KafkaBroker.start();
+        step("etcd");
+        String etcdUrl = options.etcd() != null ? options.etcd() : EtcdServer.start().endpoint();
+        step(options.search() != null ? "search engine at " + options.search() : options.engine());
+        String searchUrl = options.search() != null ? options.search()
+                : options.engine().equals("elasticsearch") ? ElasticsearchNode.start().url() : OpenSearchNode.start().url();
+        HttpJson search = new HttpJson(searchUrl);
+
+        Path logs = options.logs() != null ? options.logs() : Workspace.newDirectory("demo-logs");
+        String policy = options.logs() != null ? ownLogsPolicy(logs) : demoPolicy(logs);
+        putPolicy(etcdUrl, policy);
+
+        step("central Connect worker with the sink");
+        ConnectWorker central = ConnectWorker.distributed(kafka).start();
+        central.putConnector("logcollect-sink", sinkConfig(searchUrl, options.logs() != null));
+        step("agent (standalone worker) with the tail connector");
+        ConnectWorker.Builder agentBuilder = ConnectWorker.standalone(kafka)
+                .property("config.providers", "etcd")
+                .property("config.providers.etcd.class", "io.logcollect.etcd.EtcdConfigProvider")
+                .property("config.providers.etcd.param.endpoints", etcdUrl);
+        agentBuilder.property("config.providers.etcd.param.connect.rest.url", agentBuilder.restUrl());
+        ConnectWorker agent = agentBuilder.connector("logcollect-agent", agentConfig(logs)).start();
+        agent.awaitRunning("logcollect-agent", 1, Duration.ofMinutes(2));
+        central.awaitRunning("logcollect-sink", 1, Duration.ofMinutes(2));
+
+        DemoLogs demo = null;
+        if (options.logs() == null) {
+            demo = new DemoLogs(logs, options.rate(), 10_000);
+            Thread writer = new Thread(demo, "demo-logs");
+            writer.setDaemon(true);
+            writer.start();
+        }
+        printGuide(kafka, etcdUrl, searchUrl, central, agent, logs);
+        Progress progress = new Progress(kafka, search, demo, options.logs() != null ? List.of("logs") : TOPICS);
+        long deadline = options.minutes() == 0 ? Long.MAX_VALUE
+                : System.nanoTime() + TimeUnit.MINUTES.toNanos(options.minutes());
+        while (!stopped.await(2, TimeUnit.SECONDS) && System.nanoTime() < deadline) {
+            System.out.println(progress.line());
+        }
+        if (demo != null) {
+            demo.stop();
+        }
+        System.out.println(progress.line());
+    }
+
+    private static void step(String what) {
+        System.out.println("== starting " + what + " ...");
+    }
+
+    static String demoPolicy(Path logs) {
+        return """
+                [{"id": "access", "paths": ["%1$s/access.log*"], "topic": "demo_access", "start_at": "beginning",
+                  "fields": {"app": "demo-shop", "kind": "access"}},
+                 {"id": "app", "paths": ["%1$s/app.log*"], "topic": "demo_app", "start_at": "beginning",
+                  "multiline": {"pattern": "^[ \\\\t]|^Caused by:|^[a-z]+\\\\.[a-zA-Z.]+(Exception|Error)", "match": "after"},
+                  "fields": {"app": "demo-shop", "kind": "application"}}]
+                """.formatted(logs);
+    }
+
+    static String ownLogsPolicy(Path logs) {
+        return """
+                [{"id": "logs", "paths": ["%s/**/*.log*"], "exclude": ["*.gz", "*.zip"], "topic": "logs",
+                  "start_at": "beginning", "multiline": {"pattern": "^[ \\\\t]|^Caused by:", "match": "after"}}]
+                """.formatted(logs);
+    }
+
+    static Map<String, String> agentConfig(Path logs) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("connector.class", "io.logcollect.tail.FileTailSourceConnector");
+        config.put("tasks.max", "2");
+        config.put("collect.policy", POLICY);
+        config.put("collect.entries", "${etcd:/logcollect/policies/" + POLICY + ":entries}");
+        config.put("allowed.paths", logs.toString());
+        config.put("scan.interval.ms", "500");
+        return config;
+    }
+
+    static Map<String, String> sinkConfig(String searchUrl, boolean ownLogs) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("connector.class", "io.logcollect.es.ElasticsearchSinkConnector");
+        config.put("tasks.max", "1");
+        config.put("topics", ownLogs ? "logs" : String.join(",", TOPICS));
+        config.put("connection.url", searchUrl);
+        config.put("linger.ms", "200");
+        return config;
+    }
+
+    /** Writes the policy through etcd's JSON gateway (what {@code etcdctl put} does). */
+    static void putPolicy(String etcdUrl, String policy) {
+        Base64.Encoder base64 = Base64.getEncoder();
+        new HttpJson(etcdUrl).post("/v3/kv/put", Map.of(
+                "key", base64.encodeToString(POLICY_KEY.getBytes(StandardCharsets.UTF_8)),
+                "value", base64.encodeToString(policy.getBytes(StandardCharsets.UTF_8)))).expectOk();
+    }
+
+    private static void printGuide(KafkaBroker kafka, String etcdUrl, String searchUrl, ConnectWorker central,
+                                   ConnectWorker agent, Path logs) {
+        Path cli = Locations.root().resolve("etcd-config-provider/target/plugin/etcd-config-provider/bin/logcollect-policy");
+        System.out.printf("""
+
+                logcollect is running on this machine:
+                  logs collected from  %s
+                  Kafka                %s
+                  etcd                 %s   (policy key %s)
+                  search engine        %s
+                  agent worker REST    %s   (connector logcollect-agent)
+                  central worker REST  %s   (connector logcollect-sink)
+
+                Search the logs:
+                  curl -s '%s/demo_app-*/_search?q=message:Exception&size=1&pretty'
+                  curl -s '%s/_cat/indices/demo_*?v'
+                Add a collection entry (the agent picks it up within seconds, no restart):
+                  echo 'new line' >> %s/extra.log
+                  %s --endpoints %s add-entry %s \\
+                    '{"id":"extra","paths":["%s/extra.log"],"topic":"demo_app","start_at":"beginning"}'
+                Progress every 2 s (written -> in Kafka -> searchable). Ctrl-C stops everything.
+
+                """, logs, kafka.bootstrapServers(), etcdUrl, POLICY_KEY, searchUrl, agent.restUrl(), central.restUrl(),
+                searchUrl, searchUrl, logs, cli, etcdUrl, POLICY, logs);
+    }
+}
