@@ -84,7 +84,7 @@ public final class LocalStack {
                 .property("config.providers.etcd.param.endpoints", etcdUrl);
         agentBuilder.property("config.providers.etcd.param.connect.rest.url", agentBuilder.restUrl());
         ConnectWorker agent = agentBuilder.connector("logcollect-agent", agentConfig(logs)).start();
-        agent.awaitRunning("logcollect-agent", 1, Duration.ofMinutes(2));
+        agent.awaitRunning("logcollect-agent", options.logs() != null ? 1 : 2, Duration.ofMinutes(2));
         central.awaitRunning("logcollect-sink", 1, Duration.ofMinutes(2));
 
         DemoLogs demo = null;
