@@ -28,9 +28,14 @@ public final class FileTailSourceConfig extends AbstractConfig {
     public static final String RECORD_KEY = "record.key";
     /**
      * Task configs only: the entries assigned to a task. Not a connector key, so Connect stores it resolved
-     * and task configs differ whenever the entries do (see DESIGN.md section 5).
+     * and task configs differ whenever the entries do, which makes a distributed worker replace the tasks
+     * (DESIGN.md section 5). Tasks read their entries from {@code collect.entries}, resolved at their start.
      */
     public static final String TASK_ENTRIES = "task.entries";
+    /** Task configs only: this task's position among the connector's tasks. */
+    public static final String TASK_INDEX = "task.index";
+    /** Task configs only: how many tasks share the entries. */
+    public static final String TASK_COUNT = "task.count";
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
             .define(COLLECT_ENTRIES, Type.STRING, "[]", Importance.HIGH,

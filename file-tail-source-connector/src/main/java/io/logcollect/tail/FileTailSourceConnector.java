@@ -79,7 +79,12 @@ public class FileTailSourceConnector extends SourceConnector {
         return FileTailSourceTask.class;
     }
 
-    /** Entries go round-robin to at most {@code maxTasks} tasks; one task runs even with no entry. */
+    /**
+     * Entries go round-robin to at most {@code maxTasks} tasks; one task runs even with no entry. Each task
+     * config keeps {@code collect.entries} (Connect stores it as the connector's {@code ${etcd:...}} reference
+     * and resolves it again whenever the task starts, so a task restarted after a policy change reads the new
+     * entries) and names its share by index and count.
+     */
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
         int tasks = Math.max(1, Math.min(maxTasks, validEntries.size()));
@@ -93,8 +98,9 @@ public class FileTailSourceConnector extends SourceConnector {
         List<Map<String, String>> configs = new ArrayList<>();
         for (ArrayNode entries : assigned) {
             Map<String, String> task = new HashMap<>(props);
-            task.remove(FileTailSourceConfig.COLLECT_ENTRIES);
             task.put(FileTailSourceConfig.TASK_ENTRIES, entries.toString());
+            task.put(FileTailSourceConfig.TASK_INDEX, String.valueOf(configs.size()));
+            task.put(FileTailSourceConfig.TASK_COUNT, String.valueOf(tasks));
             configs.add(task);
         }
         return configs;

@@ -1,6 +1,8 @@
 package io.logcollect.tail;
 
+import io.logcollect.policy.CollectionEntry;
 import io.logcollect.policy.EntryError;
+import io.logcollect.policy.InvalidPolicyException;
 import io.logcollect.policy.ParsedPolicy;
 import io.logcollect.policy.PolicyParser;
 import io.logcollect.tail.engine.FilePosition;
@@ -46,10 +48,22 @@ public class FileTailSourceTask extends SourceTask {
     @Override
     public void start(Map<String, String> props) {
         config = new FileTailSourceConfig(props);
-        ParsedPolicy policy = PolicyParser.parse(props.getOrDefault(FileTailSourceConfig.TASK_ENTRIES, "[]"),
-                config.allowedPaths());
-        for (EntryError error : policy.errors()) {
-            log.error("Policy '{}': {}; the other entries keep running", config.policy(), error.message());
+        int index = Integer.parseInt(props.getOrDefault(FileTailSourceConfig.TASK_INDEX, "0"));
+        int count = Integer.parseInt(props.getOrDefault(FileTailSourceConfig.TASK_COUNT, "1"));
+        ParsedPolicy policy;
+        try {
+            policy = PolicyParser.parse(config.entries(), config.allowedPaths());
+        } catch (InvalidPolicyException e) {
+            throw new ConnectException("collect.entries: " + e.getMessage());
+        }
+        if (index == 0) {
+            for (EntryError error : policy.errors()) {
+                log.error("Policy '{}': {}; the other entries keep running", config.policy(), error.message());
+            }
+        }
+        List<CollectionEntry> assigned = new ArrayList<>();
+        for (int i = index; i < policy.entries().size(); i += count) {
+            assigned.add(policy.entries().get(i));
         }
         String hostName = config.hostName();
         TailSettings settings = new TailSettings(hostName, config.allowedPaths(),
@@ -57,12 +71,12 @@ public class FileTailSourceTask extends SourceTask {
                 config.getInt(FileTailSourceConfig.FINGERPRINT_BYTES),
                 config.getLong(FileTailSourceConfig.CLOSE_INACTIVE_MS),
                 config.getInt(FileTailSourceConfig.MAX_OPEN_FILES));
-        engine = new TailEngine(settings, policy.entries(), this::storedPositions, new LoggingListener(),
+        engine = new TailEngine(settings, assigned, this::storedPositions, new LoggingListener(),
                 System::currentTimeMillis);
         records = new EcsRecords(hostName, config.policy(), config.keyByFile());
         metrics = TailMetrics.register(context, engine.stats(), policy.errors().size());
-        log.info("Tailing {} entries of policy '{}' on host '{}' below {}", policy.entries().size(), config.policy(),
-                hostName, config.allowedPaths());
+        log.info("Tailing {} of the {} entries of policy '{}' on host '{}' below {}", assigned.size(),
+                policy.entries().size(), config.policy(), hostName, config.allowedPaths());
     }
 
     @Override

@@ -158,8 +158,13 @@ public final class LocalStack {
     }
 
     private static void printGuide(KafkaBroker kafka, String etcdUrl, String searchUrl, ConnectWorker central,
-                                   ConnectWorker agent, Path logs) {
+                                   ConnectWorker agent, Path logs) throws java.io.IOException {
         Path cli = Locations.root().resolve("etcd-config-provider/target/plugin/etcd-config-provider/bin/logcollect-policy");
+        Path entry = logs.resolveSibling("extra-entry.json");
+        Files.writeString(entry, "{\"id\":\"extra\",\"paths\":[\"" + logs + "/extra.log\"],\"topic\":\"demo_app\","
+                + "\"start_at\":\"beginning\",\"fields\":{\"app\":\"extra\"}}\n");
+        String logging = String.join(":", java.util.Arrays.stream(Locations.runtimeClasspath("kafka").split(":"))
+                .filter(jar -> jar.contains("/slf4j-api-") || jar.contains("/log4j-")).toList());
         System.out.printf("""
 
                 logcollect is running on this machine:
@@ -174,12 +179,13 @@ public final class LocalStack {
                   curl -s '%s/demo_app-*/_search?q=message:Exception&size=1&pretty'
                   curl -s '%s/_cat/indices/demo_*?v'
                 Add a collection entry (the agent picks it up within seconds, no restart):
-                  echo 'new line' >> %s/extra.log
-                  %s --endpoints %s add-entry %s \\
-                    '{"id":"extra","paths":["%s/extra.log"],"topic":"demo_app","start_at":"beginning"}'
+                  echo 'an extra line' >> %s/extra.log
+                  LOGCOLLECT_LOG_CLASSPATH=%s \\
+                    %s --endpoints %s add-entry %s %s
+                  curl -s '%s/demo_app-*/_search?q=labels.app:extra&pretty'
                 Progress every 2 s (written -> in Kafka -> searchable). Ctrl-C stops everything.
 
                 """, logs, kafka.bootstrapServers(), etcdUrl, POLICY_KEY, searchUrl, agent.restUrl(), central.restUrl(),
-                searchUrl, searchUrl, logs, cli, etcdUrl, POLICY, logs);
+                searchUrl, searchUrl, logs, logging, cli, etcdUrl, POLICY, entry, searchUrl);
     }
 }

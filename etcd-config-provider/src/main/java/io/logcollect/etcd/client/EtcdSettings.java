@@ -67,7 +67,8 @@ public record EtcdSettings(List<URI> endpoints, String username, String password
                     try {
                         return URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
                     } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("endpoints: '" + s + "' is not a URL");
+                        throw new IllegalArgumentException("endpoints: '" + s
+                                + "' is not an etcd client URL of the form http(s)://host:port");
                     }
                 }).toList();
     }

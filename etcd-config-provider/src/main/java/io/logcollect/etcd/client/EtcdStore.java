@@ -165,11 +165,11 @@ public final class EtcdStore implements AutoCloseable {
         if (code == ErrorCode.UNAUTHENTICATED || reason.contains("authentication failed")) {
             return new EtcdAccessException("cannot " + what + ": etcd at " + settings.endpointList()
                     + " refused the credentials of user '" + settings.username() + "' (" + reason
-                    + "); check the username and password", false, null);
+                    + "); check the username and password", false, error);
         }
         if (code == ErrorCode.PERMISSION_DENIED) {
             return new EtcdAccessException("cannot " + what + ": etcd user '" + settings.username()
-                    + "' has no permission for it (" + reason + ")", false, null);
+                    + "' has no permission for it (" + reason + ")", false, error);
         }
         boolean tls = hasCause(error, SSLException.class);
         boolean unreachable = tls || code == null || code == ErrorCode.UNAVAILABLE
@@ -177,7 +177,7 @@ public final class EtcdStore implements AutoCloseable {
         String prefix = "cannot " + what + ": " + (tls ? "TLS handshake with etcd at " + settings.endpointList()
                 + " failed" : unreachable ? "no etcd endpoint reachable (tried " + settings.endpointList() + ")"
                 : "etcd at " + settings.endpointList() + " answered with an error");
-        return new EtcdAccessException(prefix + ": " + reason, unreachable, null);
+        return new EtcdAccessException(prefix + ": " + reason, unreachable, error);
     }
 
     /** The causes of an error, outermost first, each once, without stack traces. */
@@ -185,7 +185,7 @@ public final class EtcdStore implements AutoCloseable {
         StringBuilder reason = new StringBuilder();
         String last = null;
         for (Throwable t = error; t != null; t = t.getCause()) {
-            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            String message = t.getMessage() == null ? t.getClass().getSimpleName() : oneLine(t.getMessage());
             if (last != null && (last.contains(message) || message.isBlank())) {
                 continue;
             }
@@ -199,6 +199,12 @@ public final class EtcdStore implements AutoCloseable {
             }
         }
         return reason.toString();
+    }
+
+    /** A message without gRPC's "Channel Pipeline: [...]" line and on one line. */
+    private static String oneLine(String message) {
+        return message.lines().filter(l -> !l.startsWith("Channel Pipeline:")).map(String::trim)
+                .collect(java.util.stream.Collectors.joining(" "));
     }
 
     private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {

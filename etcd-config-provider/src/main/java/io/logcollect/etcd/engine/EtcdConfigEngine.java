@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -40,6 +41,8 @@ public final class EtcdConfigEngine implements AutoCloseable {
 
     private final EngineSettings settings;
     private final ValueCache cache;
+    /** Keys served from the cache since etcd last answered, so each outage is logged once per key. */
+    private final Set<String> servedFromCache = ConcurrentHashMap.newKeySet();
     private EtcdStore store;
     private ScheduledExecutorService watchScheduler;
     private ScheduledExecutorService restartScheduler;
@@ -153,15 +156,22 @@ public final class EtcdConfigEngine implements AutoCloseable {
                     + " has no value for " + uncached);
         }
         entries.forEach((fullKey, entry) -> {
-            LOG.warn("etcd is unreachable ({}); serving etcd key {} from the local cache {}: the value of revision {},"
-                    + " cached at {}", cause.getMessage(), fullKey, cache.file(), entry.versioned().modRevision(),
-                    entry.cachedAt());
             watch(fullKey, entry.versioned().modRevision(), entry.versioned().modRevision());
+            if (servedFromCache.add(fullKey)) {
+                LOG.warn("etcd is unreachable ({}); serving etcd key {} from the local cache {}: the value of revision"
+                        + " {}, cached at {}", cause.getMessage(), fullKey, cache.file(),
+                        entry.versioned().modRevision(), entry.cachedAt());
+            }
         });
         return values;
     }
 
     private void remember(Map<String, Versioned> present, List<String> absent) {
+        present.keySet().forEach(key -> {
+            if (servedFromCache.remove(key)) {
+                LOG.info("etcd answers again: etcd key {} is read from etcd, no longer from the local cache", key);
+            }
+        });
         if (cache == null) {
             return;
         }
@@ -236,24 +246,27 @@ public final class EtcdConfigEngine implements AutoCloseable {
     public void close() {
         KeyWatcher keyWatcher;
         EtcdStore etcd;
+        List<ScheduledExecutorService> schedulers = new ArrayList<>();
         synchronized (this) {
             closed = true;
             keyWatcher = watcher;
             etcd = store;
             watcher = null;
             restarts = null;
+            if (watchScheduler != null) {
+                schedulers.add(watchScheduler);
+                schedulers.add(restartScheduler);
+            }
         }
         if (keyWatcher != null) {
             keyWatcher.close();
         }
-        for (ScheduledExecutorService scheduler : new ScheduledExecutorService[] {watchScheduler, restartScheduler}) {
-            if (scheduler != null) {
-                scheduler.shutdownNow();
-                try {
-                    scheduler.awaitTermination(5, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+        for (ScheduledExecutorService scheduler : schedulers) {
+            scheduler.shutdownNow();
+            try {
+                scheduler.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
         if (etcd != null) {

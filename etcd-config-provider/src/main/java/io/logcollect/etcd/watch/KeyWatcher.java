@@ -31,7 +31,7 @@ public final class KeyWatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeyWatcher.class);
     private static final long MIN_BACKOFF_MS = 250;
-    private static final long MAX_BACKOFF_MS = 5000;
+    private static final long MAX_BACKOFF_MS = 2000;
 
     private final EtcdStore store;
     private final ScheduledExecutorService scheduler;
@@ -98,7 +98,8 @@ public final class KeyWatcher implements AutoCloseable {
                     return;
                 }
                 current = ++generation;
-                option = WatchOption.builder().withRevision(seenRevision + 1).withRequireLeader(true).build();
+                option = WatchOption.builder().withRevision(seenRevision + 1).withRequireLeader(true)
+                        .withCreateNotify(true).build();
             }
             Watch.Watcher created;
             try {

@@ -1,0 +1,61 @@
+package io.logcollect.etcd.cache;
+
+import io.logcollect.etcd.client.Versioned;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ValueCacheTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void valuesSurviveANewInstanceAndDeletedKeysAreForgotten() {
+        ValueCache cache = new ValueCache(dir.resolve("cache"));
+        cache.update(Map.of("/p/a", new Versioned("[1]", 5), "/p/b", new Versioned("two", 6)), List.of());
+        cache.update(Map.of("/p/a", new Versioned("[1,2]", 9)), List.of("/p/b"));
+
+        ValueCache reopened = new ValueCache(dir.resolve("cache"));
+        assertEquals(new Versioned("[1,2]", 9), reopened.get("/p/a").orElseThrow().versioned());
+        assertFalse(reopened.get("/p/b").isPresent());
+        assertEquals(List.of("/p/a"), List.copyOf(reopened.withPrefix("/p/").keySet()));
+        assertEquals(Map.of(), reopened.withPrefix("/q/"));
+    }
+
+    @Test
+    void theFileIsReadableByItsOwnerOnlyAndLeavesNoTemporaryFile() throws IOException {
+        ValueCache cache = new ValueCache(dir);
+        cache.update(Map.of("/secret", new Versioned("s3cr3t", 1)), List.of());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(cache.file())));
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(ValueCache.FILE_NAME), files.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
+    @Test
+    void valuesAreKeptExactly() {
+        ValueCache cache = new ValueCache(dir);
+        String value = "[{\"id\":\"x\",\"paths\":[\"/var/log/*.log\"]}]\n\u00e9\u4e2d \"quoted\" \\ back";
+        cache.update(Map.of("/k", new Versioned(value, 3)), List.of());
+        assertEquals(value, new ValueCache(dir).get("/k").orElseThrow().versioned().value());
+    }
+
+    @Test
+    void aFileThatIsNotACacheIsReportedByName() throws IOException {
+        Files.writeString(dir.resolve(ValueCache.FILE_NAME), "not json at all {");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new ValueCache(dir).get("/k"));
+        assertTrue(e.getMessage().contains(dir.resolve(ValueCache.FILE_NAME).toString()), e.getMessage());
+    }
+}

@@ -1,0 +1,150 @@
+package io.logcollect.etcd.cli;
+
+import io.logcollect.testkit.EtcdServer;
+import io.logcollect.testkit.Locations;
+import io.logcollect.testkit.TestServices;
+import io.logcollect.testkit.Workspace;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The operator tool against a real etcd: validation before writing, revision checks, entry edits, the script. */
+class PolicyToolIT {
+
+    private static final String WEB = "[{\"id\":\"nginx\",\"paths\":[\"/var/log/nginx/access.log*\"],\"topic\":\"web_log\"}]";
+    private static final String APP = "{\"id\":\"app\",\"paths\":[\"/var/log/app/*.log\"],\"topic\":\"app_log\"}";
+
+    private final EtcdServer etcd = TestServices.etcd();
+    private final Path dir = Workspace.newDirectory("policy-tool");
+    private final String prefix = "/logcollect/it/" + UUID.randomUUID().toString().substring(0, 8) + "/policies";
+    private String out;
+    private String err;
+
+    private int tool(String... args) {
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        List<String> all = new ArrayList<>(List.of("--endpoints", etcd.endpoint(), "--prefix", prefix));
+        all.addAll(List.of(args));
+        int status = new PolicyTool(new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8), Map.of()).run(all.toArray(String[]::new));
+        out = stdout.toString(StandardCharsets.UTF_8);
+        err = stderr.toString(StandardCharsets.UTF_8);
+        return status;
+    }
+
+    private Path file(String name, String content) throws IOException {
+        return Files.writeString(dir.resolve(name), content);
+    }
+
+    private long revision() {
+        String key = prefix + "/web/entries";
+        assertEquals(0, tool("get", "web"), err);
+        assertTrue(err.startsWith("mod_revision="), err);
+        assertTrue(etcd.get(key) != null);
+        return Long.parseLong(err.trim().substring("mod_revision=".length()));
+    }
+
+    @Test
+    void putValidatesFirstAndRefusesToOverwriteSomeoneElsesChange() throws IOException {
+        Path invalid = file("invalid.json", "[{\"id\":\"x\",\"paths\":[\"relative/*.log\"],\"topic\":\"t\"}]");
+        assertEquals(1, tool("put", "web", invalid.toString()));
+        assertTrue(err.contains("entry 'x': path 'relative/*.log' is not absolute"), err);
+        assertTrue(err.contains("refused: " + prefix + "/web/entries was not written"), err);
+        assertNull(etcd.get(prefix + "/web/entries"));
+
+        Path web = file("web.json", WEB);
+        assertEquals(0, tool("put", "web", web.toString()), err);
+        assertEquals(WEB, etcd.get(prefix + "/web/entries"));
+        long first = revision();
+
+        assertEquals(1, tool("put", "web", web.toString(), "--expect-revision", "0"));
+        assertTrue(err.contains("was expected not to exist, but its mod_revision is now " + first), err);
+
+        etcd.put(prefix + "/web/entries", "[]");
+        long someoneElse = revision();
+        assertEquals(1, tool("--expect-revision", String.valueOf(first), "put", "web", web.toString()));
+        assertTrue(err.contains("was expected at mod_revision " + first + ", but its mod_revision is now "
+                + someoneElse), err);
+        assertTrue(err.contains("nothing was overwritten"), err);
+        assertEquals("[]", etcd.get(prefix + "/web/entries"));
+
+        assertEquals(0, tool("--expect-revision", String.valueOf(someoneElse), "put", "web", web.toString()), err);
+        assertEquals(WEB, etcd.get(prefix + "/web/entries"));
+
+        assertEquals(0, tool("get", "web"));
+        assertEquals(WEB, out.trim());
+        long last = revision();
+        assertEquals(0, tool("list"));
+        assertEquals("web\tmod_revision=" + last + "\t1 entries", out.trim());
+    }
+
+    @Test
+    void entriesAreAddedAndRemovedByReadModifyWrite() throws IOException {
+        assertEquals(0, tool("put", "web", file("web.json", WEB).toString()), err);
+        Path app = file("app.json", APP);
+        assertEquals(0, tool("add-entry", "web", app.toString()), err);
+        assertTrue(etcd.get(prefix + "/web/entries").contains("\"app\""));
+        assertEquals(1, tool("add-entry", "web", app.toString()));
+        assertTrue(err.contains("already has an entry 'app'; use --replace"), err);
+        Path changed = file("app2.json", APP.replace("app_log", "app_log_v2"));
+        assertEquals(0, tool("add-entry", "web", changed.toString(), "--replace"), err);
+        assertTrue(etcd.get(prefix + "/web/entries").contains("app_log_v2"));
+
+        Path bad = file("bad.json", "{\"id\":\"bad\",\"paths\":[\"/x\"],\"topic\":\"t\",\"multiline\":{\"pattern\":\"(\"}}");
+        assertEquals(1, tool("add-entry", "web", bad.toString()));
+        assertTrue(err.contains("entry 'bad': multiline.pattern is not a valid regular expression"), err);
+        assertFalse(etcd.get(prefix + "/web/entries").contains("\"bad\""));
+
+        assertEquals(0, tool("remove-entry", "web", "nginx"), err);
+        assertFalse(etcd.get(prefix + "/web/entries").contains("nginx"));
+        assertEquals(1, tool("remove-entry", "web", "nginx"));
+        assertTrue(err.contains("has no entry 'nginx'"), err);
+
+        assertEquals(2, tool("delete", "web"));
+        long revision = revision();
+        assertEquals(1, tool("delete", "web", "--expect-revision", String.valueOf(revision - 1)));
+        assertEquals(0, tool("delete", "web", "--expect-revision", String.valueOf(revision)), err);
+        assertNull(etcd.get(prefix + "/web/entries"));
+    }
+
+    @Test
+    void theScriptRunsTheToolWithTheLoggingJarsOfAKafkaInstallation() throws Exception {
+        Path kafkaHome = Workspace.newDirectory("kafka-home");
+        Path libs = Files.createDirectories(kafkaHome.resolve("libs"));
+        for (String jar : Locations.runtimeClasspath("kafka").split(":")) {
+            String name = Path.of(jar).getFileName().toString();
+            if (name.startsWith("slf4j-api-") || name.startsWith("log4j-")) {
+                Files.createSymbolicLink(libs.resolve(name), Path.of(jar));
+            }
+        }
+        Path policy = file("script.json", WEB);
+        Path script = Path.of("target", "plugin", "etcd-config-provider", "bin", "logcollect-policy").toAbsolutePath();
+        ProcessBuilder builder = new ProcessBuilder(script.toString(), "--endpoints", etcd.endpoint(), "--prefix",
+                prefix, "put", "scripted", policy.toString()).redirectErrorStream(true);
+        builder.environment().put("KAFKA_HOME", kafkaHome.toString());
+        builder.environment().put("JAVA_HOME", Locations.currentJavaHome().toString());
+        Process process = builder.start();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, process.exitValue(), output);
+        assertTrue(output.contains("script.json: valid, 1 entry"), output);
+        assertTrue(output.contains("wrote " + prefix + "/scripted/entries at revision"), output);
+        assertFalse(output.contains("SLF4J"), output);
+        assertEquals(WEB, etcd.get(prefix + "/scripted/entries"));
+    }
+}

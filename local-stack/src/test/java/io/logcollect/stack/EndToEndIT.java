@@ -1,0 +1,221 @@
+package io.logcollect.stack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.logcollect.testkit.ConnectWorker;
+import io.logcollect.testkit.EtcdServer;
+import io.logcollect.testkit.KafkaBroker;
+import io.logcollect.testkit.SearchNode;
+import io.logcollect.testkit.TestServices;
+import io.logcollect.testkit.Workspace;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The whole pipeline with real everything: files, an agent (standalone worker, tail connector, entries from
+ * etcd through the provider), Kafka, the central worker with the sink, OpenSearch.
+ */
+class EndToEndIT {
+
+    private static KafkaBroker kafka;
+    private static EtcdServer etcd;
+    private static SearchNode search;
+    private static ConnectWorker central;
+
+    @BeforeAll
+    static void startCentral() {
+        kafka = TestServices.kafka();
+        etcd = TestServices.etcd();
+        search = TestServices.opensearch();
+        central = ConnectWorker.distributed(kafka).start();
+    }
+
+    @AfterAll
+    static void stopCentral() {
+        central.stop();
+    }
+
+    private static ConnectWorker agent(String policy, Path logs) {
+        ConnectWorker.Builder builder = ConnectWorker.standalone(kafka)
+                .property("config.providers", "etcd")
+                .property("config.providers.etcd.class", "io.logcollect.etcd.EtcdConfigProvider")
+                .property("config.providers.etcd.param.endpoints", etcd.endpoint())
+                .property("config.providers.etcd.param.restart.debounce.ms", "200");
+        builder.property("config.providers.etcd.param.connect.rest.url", builder.restUrl());
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("connector.class", "io.logcollect.tail.FileTailSourceConnector");
+        config.put("tasks.max", "1");
+        config.put("collect.policy", policy);
+        config.put("collect.entries", "${etcd:/logcollect/policies/" + policy + ":entries}");
+        config.put("allowed.paths", logs.toString());
+        config.put("host.name", "e2e-host");
+        config.put("scan.interval.ms", "250");
+        return builder.connector("agent-" + policy, config).start();
+    }
+
+    private static void sink(String name, String topics) {
+        central.putConnector(name, Map.of(
+                "connector.class", "io.logcollect.es.ElasticsearchSinkConnector",
+                "tasks.max", "1",
+                "topics", topics,
+                "connection.url", search.url(),
+                "linger.ms", "100"));
+        central.awaitRunning(name, 1, Duration.ofMinutes(1));
+    }
+
+    private static String entry(String id, Path file, String topic, String extra) {
+        return "{\"id\":\"" + id + "\",\"paths\":[\"" + file + "\"],\"topic\":\"" + topic
+                + "\",\"start_at\":\"beginning\",\"fields\":{\"app\":\"e2e\"}" + extra + "}";
+    }
+
+    private static void write(Path file, String prefix, int from, int to) throws IOException {
+        try (BufferedWriter out = Files.newBufferedWriter(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+            for (int i = from; i < to; i++) {
+                out.write(prefix + i + "\n");
+            }
+        }
+    }
+
+    /** Waits until the count reaches {@code expected}, then a few seconds more, and returns the final count. */
+    private static long settledCount(String index, long expected, Duration timeout) {
+        LongSupplier count = () -> search.count(index);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long now = count.getAsLong();
+        while (now < expected && System.nanoTime() < deadline) {
+            sleep(500);
+            now = count.getAsLong();
+        }
+        sleep(3000);
+        return count.getAsLong();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void linesWrittenToFilesAreSearchableExactlyOnceWithTheirEcsFields() throws IOException {
+        Path logs = Workspace.newDirectory("e2e-basic");
+        Path app = logs.resolve("app.log");
+        write(app, "plain line ", 0, 2000);
+        Files.writeString(app, "2026-11-24 10:00:00 ERROR failed\n\tat a.B.c(B.java:1)\nCaused by: x.Y\n\tat d.E.f(E.java:2)\n",
+                StandardOpenOption.APPEND);
+        etcd.put("/logcollect/policies/basic/entries", "[" + entry("app", app, "e2e_basic",
+                ",\"multiline\":{\"pattern\":\"^[ \\\\t]|^Caused by:\",\"match\":\"after\",\"timeout_ms\":500}") + "]");
+        sink("sink-basic", "e2e_basic");
+        ConnectWorker agent = agent("basic", logs);
+        assertEquals(2001, settledCount("e2e_basic-*", 2001, Duration.ofMinutes(2)));
+
+        JsonNode hit = search.search("e2e_basic-*", Map.of("query", Map.of("match_phrase",
+                Map.of("message", "plain line 1234")))).at("/hits/hits/0");
+        JsonNode doc = hit.path("_source");
+        assertEquals("plain line 1234", doc.path("message").asText());
+        assertEquals("e2e-host", doc.at("/host/name").asText());
+        assertEquals(app.toString(), doc.at("/log/file/path").asText());
+        assertEquals(Map.of("app", "e2e", "policy", "basic", "entry", "app"),
+                io.logcollect.testkit.HttpJson.MAPPER.convertValue(doc.path("labels"), Map.class));
+        assertEquals(hit.path("_id").asText(), doc.at("/event/id").asText());
+        assertTrue(doc.path("@timestamp").asText().endsWith("Z"));
+
+        JsonNode trace = search.search("e2e_basic-*", Map.of("query", Map.of("match_phrase",
+                Map.of("message", "ERROR failed")))).at("/hits/hits/0/_source");
+        assertEquals("2026-11-24 10:00:00 ERROR failed\n\tat a.B.c(B.java:1)\nCaused by: x.Y\n\tat d.E.f(E.java:2)",
+                trace.path("message").asText());
+        assertEquals("[\"multiline\"]", trace.at("/log/flags").toString());
+        agent.stop();
+        central.deleteConnector("sink-basic");
+    }
+
+    @Test
+    void aPolicyChangeInEtcdAddsAFileToCollectionWithinSeconds() throws IOException {
+        Path logs = Workspace.newDirectory("e2e-policy");
+        Path first = logs.resolve("first.log");
+        Path second = logs.resolve("second.log");
+        write(first, "first ", 0, 10);
+        write(second, "second ", 0, 10);
+        etcd.put("/logcollect/policies/change/entries", "[" + entry("first", first, "e2e_change", "") + "]");
+        sink("sink-change", "e2e_change");
+        ConnectWorker agent = agent("change", logs);
+        assertEquals(10, settledCount("e2e_change-*", 10, Duration.ofMinutes(1)));
+
+        long changedAt = System.nanoTime();
+        etcd.put("/logcollect/policies/change/entries", "[" + entry("first", first, "e2e_change", "") + ","
+                + entry("second", second, "e2e_change", "") + "]");
+        long deadline = changedAt + Duration.ofSeconds(30).toNanos();
+        while (search.count("e2e_change-*") < 20 && System.nanoTime() < deadline) {
+            sleep(100);
+        }
+        double seconds = (System.nanoTime() - changedAt) / 1e9;
+        assertEquals(20, settledCount("e2e_change-*", 20, Duration.ofSeconds(5)));
+        System.out.printf("policy change to searchable: %.1f s%n", seconds);
+        assertTrue(seconds < 10, "the new entry's lines took " + seconds + " s to become searchable");
+        agent.stop();
+        central.deleteConnector("sink-change");
+    }
+
+    @Test
+    void killMinus9OfTheAgentAndOfTheSinkWorkerLeavesEveryLineExactlyOnceInTheIndex() throws IOException {
+        Path logs = Workspace.newDirectory("e2e-crash");
+        int lines = 200_000;
+        Path busy = logs.resolve("busy.log");
+        write(busy, "busy line ", 0, 2000);
+        etcd.put("/logcollect/policies/crash/entries", "[" + entry("busy", logs.resolve("busy.log"), "e2e_crash", "") + "]");
+        ConnectWorker sinkWorker = ConnectWorker.distributed(kafka).start();
+        sinkWorker.putConnector("sink-crash", Map.of(
+                "connector.class", "io.logcollect.es.ElasticsearchSinkConnector",
+                "tasks.max", "1",
+                "topics", "e2e_crash",
+                "connection.url", search.url()));
+        ConnectWorker agent = agent("crash", logs);
+        // The log grows at 20,000 lines/s while both workers are killed, so each kill hits a running stream.
+        Thread writer = new Thread(() -> {
+            try {
+                for (int from = 2000; from < lines; from += 2000) {
+                    write(busy, "busy line ", from, from + 2000);
+                    Thread.sleep(100);
+                }
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        writer.start();
+        while (kafka.recordCount("e2e_crash") < lines / 4) {
+            sleep(100);
+        }
+        agent.kill();
+        agent.startProcess();
+        while (search.count("e2e_crash-*") < lines / 2) {
+            sleep(100);
+        }
+        sinkWorker.kill();
+        sinkWorker.startProcess();
+        try {
+            writer.join();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        assertEquals(lines, settledCount("e2e_crash-*", lines, Duration.ofMinutes(4)));
+        agent.stop();
+        sinkWorker.deleteConnector("sink-crash");
+        sinkWorker.stop();
+    }
+}
