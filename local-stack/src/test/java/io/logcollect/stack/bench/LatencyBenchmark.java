@@ -1,0 +1,136 @@
+package io.logcollect.stack.bench;
+
+import io.logcollect.testkit.ConnectWorker;
+import io.logcollect.testkit.KafkaBroker;
+import io.logcollect.testkit.OpenSearchNode;
+import io.logcollect.testkit.SearchNode;
+import io.logcollect.testkit.Workspace;
+
+import java.io.BufferedWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Latency from append to searchable through the whole pipeline (file, agent, Kafka, sink, OpenSearch with its
+ * default 1 s refresh): lines are appended at a steady rate to one file, the index count is sampled every
+ * 50 ms, and line n counts as searchable at the first sample that holds more than n documents. Prints p50,
+ * p90, p99 and the maximum. Goal: p99 under 3 s at 10,000 lines/s.
+ *
+ * <p>Run: {@code bin/benchmark latency [lines-per-second] [seconds]}.
+ */
+public final class LatencyBenchmark {
+
+    private LatencyBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rate = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
+        int total = rate * seconds;
+        KafkaBroker kafka = KafkaBroker.start();
+        SearchNode search = OpenSearchNode.start(Map.of());
+        Path logs = Workspace.newDirectory("latency-logs");
+        Path file = logs.resolve("latency.log");
+        Files.writeString(file, "");
+
+        ConnectWorker central = ConnectWorker.distributed(kafka).start();
+        central.putConnector("latency-sink", Map.of(
+                "connector.class", "io.logcollect.es.ElasticsearchSinkConnector",
+                "tasks.max", "1",
+                "topics", "latency",
+                "connection.url", search.url(),
+                "linger.ms", "50"));
+        ConnectWorker agent = ConnectWorker.standalone(kafka)
+                .property("producer.linger.ms", "5")
+                .connector("latency-agent", Map.of(
+                        "connector.class", "io.logcollect.tail.FileTailSourceConnector",
+                        "tasks.max", "1",
+                        "collect.entries", "[{\"id\":\"latency\",\"paths\":[\"" + file + "\"],\"topic\":\"latency\","
+                                + "\"start_at\":\"beginning\"}]",
+                        "allowed.paths", logs.toString(),
+                        "poll.interval.ms", "20",
+                        "scan.interval.ms", "200"))
+                .start();
+        agent.awaitRunning("latency-agent", 1, Duration.ofMinutes(1));
+        central.awaitRunning("latency-sink", 1, Duration.ofMinutes(1));
+        warmUp(file, search);
+
+        long[] appendedAt = new long[total];
+        int warm = (int) search.count("latency-*");
+        List<long[]> samples = new ArrayList<>();
+        Thread writer = new Thread(() -> append(file, rate, total, appendedAt));
+        writer.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(seconds + 60L).toNanos();
+        long count = 0;
+        while (count < total + warm && System.nanoTime() < deadline) {
+            count = search.count("latency-*");
+            samples.add(new long[] {System.nanoTime(), count - warm});
+            Thread.sleep(50);
+        }
+        writer.join();
+        long[] latencies = new long[total];
+        int sample = 0;
+        for (int line = 0; line < total; line++) {
+            while (sample < samples.size() && samples.get(sample)[1] <= line) {
+                sample++;
+            }
+            latencies[line] = sample < samples.size() ? samples.get(sample)[0] - appendedAt[line] : Long.MAX_VALUE;
+        }
+        Arrays.sort(latencies);
+        agent.stop();
+        central.stop();
+        search.stop();
+        kafka.stop();
+        System.out.printf("%n== append-to-searchable latency: %,d lines/s for %d s (%,d lines), OpenSearch refresh 1 s ==%n",
+                rate, seconds, total);
+        System.out.printf("searchable: %,d of %,d%n", count - warm, total);
+        System.out.printf("p50 %6.0f ms%np90 %6.0f ms%np99 %6.0f ms  (goal < 3000 ms)%nmax %6.0f ms%n",
+                ms(latencies, 0.50), ms(latencies, 0.90), ms(latencies, 0.99), ms(latencies, 1.0));
+    }
+
+    private static double ms(long[] sorted, double quantile) {
+        long nanos = sorted[Math.min(sorted.length - 1, (int) Math.ceil(quantile * sorted.length) - 1)];
+        return nanos == Long.MAX_VALUE ? Double.POSITIVE_INFINITY : nanos / 1e6;
+    }
+
+    /** One line through the pipeline first, so the index and its mapping exist before timing starts. */
+    private static void warmUp(Path file, SearchNode search) throws Exception {
+        Files.writeString(file, "warm-up\n", java.nio.file.StandardOpenOption.APPEND);
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (search.count("latency-*") < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+    }
+
+    /** Appends {@code total} lines at {@code rate} lines/s in 10 ms slices, recording when each was written. */
+    private static void append(Path file, int rate, int total, long[] appendedAt) {
+        int perSlice = Math.max(1, rate / 100);
+        long start = System.nanoTime();
+        try (BufferedWriter out = Files.newBufferedWriter(file, java.nio.file.StandardOpenOption.APPEND)) {
+            for (int line = 0; line < total; ) {
+                for (int i = 0; i < perSlice && line < total; i++, line++) {
+                    out.write("2026-11-25T10:00:00.000Z INFO latency probe line " + line + "\n");
+                }
+                out.flush();
+                long now = System.nanoTime();
+                for (int i = line - perSlice; i < line; i++) {
+                    if (i >= 0) {
+                        appendedAt[i] = now;
+                    }
+                }
+                long next = start + (long) line * 1_000_000_000L / rate;
+                long sleep = next - System.nanoTime();
+                if (sleep > 0) {
+                    Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot append to " + file, e);
+        }
+    }
+}
