@@ -181,8 +181,10 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
                         + " log.offset long, every labels.* keyword. Explicit mapping halves the engine's CPU per"
                         + " document compared with dynamic mapping.", INDEX_GROUP, ++order, Width.SHORT,
                 "Install template");
-        def.define(INDEX_TEMPLATE_NAME, Type.STRING, "logcollect-logs", Importance.LOW,
-                "Name of the index template installed.", INDEX_GROUP, ++order, Width.SHORT, "Template name");
+        def.define(INDEX_TEMPLATE_NAME, Type.STRING, "", Importance.LOW,
+                "Name of the index template installed. Empty: logcollect-<connector name>, so that connectors"
+                        + " writing different topics keep their own templates.", INDEX_GROUP, ++order, Width.SHORT,
+                "Template name");
         def.define(INDEX_TEMPLATE_PATTERNS, Type.LIST, "", Importance.LOW,
                 "Index patterns of the template. Empty: derived from index.name.format and the connector's 'topics'"
                         + " (e.g. web_log-* for topic web_log); with 'topics.regex' the topic part becomes '*'.",

@@ -423,13 +423,19 @@ public final class BulkEngine implements AutoCloseable {
         List<Finished> exhausted = new ArrayList<>();
         List<BulkItem> requeue = new ArrayList<>(items.size());
         long now = System.nanoTime();
+        int attempts = 0;
+        for (BulkItem item : items) {
+            attempts = Math.max(attempts, item.attempts + 1);
+        }
+        // One backoff for the whole group, so that its items are sent again together, in one request.
+        long notBefore = now + TimeUnit.MILLISECONDS.toNanos(backoffMillis(Math.max(1, attempts)));
         for (BulkItem item : items) {
             item.attempts++;
             if (settings.maxRetries() >= 0 && item.attempts > settings.maxRetries()) {
                 exhausted.add(new Finished(item, Outcome.fatal("gave up after " + settings.maxRetries()
                         + " retries (max.retries): " + reason)));
             } else {
-                item.notBeforeNanos = now + TimeUnit.MILLISECONDS.toNanos(backoffMillis(item.attempts));
+                item.notBeforeNanos = notBefore;
                 requeue.add(item);
             }
         }
@@ -446,7 +452,6 @@ public final class BulkEngine implements AutoCloseable {
         lock.lock();
         try {
             inFlight--;
-            inFlightBatches.remove(batch);
             for (BulkItem item : requeue) {
                 if (!item.abandoned) {
                     waiting.add(item);
@@ -455,7 +460,6 @@ public final class BulkEngine implements AutoCloseable {
             }
             for (Finished f : finished) {
                 if (!f.item().abandoned) {
-                    outstanding--;
                     report.add(f);
                 }
             }
@@ -481,6 +485,21 @@ public final class BulkEngine implements AutoCloseable {
         }
         if (failed > 0) {
             metrics.failed(failed);
+        }
+        // Only now, after the listener saw the outcomes, do the items stop counting: a flush that returns has
+        // every outcome delivered.
+        lock.lock();
+        try {
+            inFlightBatches.remove(batch);
+            for (Finished f : report) {
+                if (!f.item().abandoned) {
+                    f.item().abandoned = true;
+                    outstanding--;
+                }
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -2,7 +2,6 @@ package io.logcollect.es.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.http.Header;
 import org.apache.http.entity.ContentType;
 import org.apache.http.entity.StringEntity;
 import org.elasticsearch.client.Request;
@@ -79,8 +78,8 @@ public final class SearchAdmin {
     }
 
     private static boolean isElastic(Response response) {
-        Header product = response.getFirstHeader("X-elastic-product");
-        return product != null && "Elasticsearch".equalsIgnoreCase(product.getValue());
+        String product = response.getHeader("X-elastic-product");
+        return "Elasticsearch".equalsIgnoreCase(product);
     }
 
     private static SearchEngineException unauthorized() {

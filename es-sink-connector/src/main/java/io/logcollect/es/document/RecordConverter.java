@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -66,6 +67,16 @@ public final class RecordConverter {
             };
         }
         if (value instanceof byte[] bytes) {
+            int first = 0;
+            while (first < bytes.length && (bytes[first] == ' ' || bytes[first] == '\t' || bytes[first] == '\n'
+                    || bytes[first] == '\r')) {
+                first++;
+            }
+            if (first < bytes.length && (bytes[first] == '{' || bytes[first] == '[')) {
+                String eventId = scanJson(record, () -> FACTORY.createParser(bytes));
+                byte[] source = hasLineBreak(bytes) ? reserialize(new String(bytes, StandardCharsets.UTF_8)) : bytes;
+                return new Document(writeAction, index, jsonId(record, eventId), source);
+            }
             value = new String(bytes, StandardCharsets.UTF_8);
         }
         if (value instanceof String text) {
@@ -84,26 +95,92 @@ public final class RecordConverter {
             first++;
         }
         if (first < text.length() && (text.charAt(first) == '{' || text.charAt(first) == '[')) {
-            JsonNode node;
-            try (JsonParser parser = MAPPER.createParser(text)) {
-                node = MAPPER.readTree(parser);
-                if (parser.nextToken() != null) {
-                    throw new MalformedRecordException("record " + coordinates(record)
-                            + " is not valid JSON: unexpected content after the JSON object");
-                }
-            } catch (JsonProcessingException e) {
-                throw new MalformedRecordException("record " + coordinates(record) + " is not valid JSON: "
-                        + e.getOriginalMessage(), e);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            if (!(node instanceof ObjectNode object)) {
-                throw new MalformedRecordException("record " + coordinates(record)
-                        + " is a JSON array; a document must be a JSON object");
-            }
-            return new Document(writeAction, index, id(record, object), serialize(object));
+            String eventId = scanJson(record, () -> FACTORY.createParser(text));
+            byte[] source = text.indexOf('\n') < 0 && text.indexOf('\r') < 0
+                    ? text.getBytes(StandardCharsets.UTF_8) : reserialize(text);
+            return new Document(writeAction, index, jsonId(record, eventId), source);
         }
         return new Document(writeAction, index, id(record, null), serialize(Map.of("message", text)));
+    }
+
+    /** Opens a parser over a value. */
+    @FunctionalInterface
+    private interface ParserSource {
+        JsonParser open() throws IOException;
+    }
+
+    private static String scanJson(SinkRecord record, ParserSource source) throws MalformedRecordException {
+        try (JsonParser parser = source.open()) {
+            return scanObject(parser);
+        } catch (JsonProcessingException e) {
+            throw new MalformedRecordException("record " + coordinates(record) + " is not valid JSON: "
+                    + e.getOriginalMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedRecordException("record " + coordinates(record) + " " + e.getMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String jsonId(SinkRecord record, String eventId) {
+        if (idStrategy == IdStrategy.EVENT_ID) {
+            return eventId != null ? eventId : kafkaId(record);
+        }
+        return id(record, null);
+    }
+
+    /** JSON with line breaks between tokens (pretty-printed) made compact, for NDJSON. */
+    private byte[] reserialize(String text) throws MalformedRecordException {
+        try {
+            return serialize(MAPPER.readTree(text));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean hasLineBreak(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b == '\n' || b == '\r') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Checks in one streaming pass that the parser's input is exactly one JSON object, and returns its
+     * {@code event.id} (nested or as a flat key) when that is a scalar. Cheaper than building a tree: valid
+     * one-line JSON is then indexed as it is.
+     */
+    static String scanObject(JsonParser parser) throws IOException {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+            throw new IllegalArgumentException("is a JSON array or scalar; a document must be a JSON object");
+        }
+        String eventId = null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if ("event".equals(field) && value == JsonToken.START_OBJECT) {
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String inner = parser.currentName();
+                    JsonToken innerValue = parser.nextToken();
+                    if ("id".equals(inner) && innerValue.isScalarValue() && innerValue != JsonToken.VALUE_NULL) {
+                        eventId = parser.getText();
+                    } else {
+                        parser.skipChildren();
+                    }
+                }
+            } else if ("event.id".equals(field) && value.isScalarValue() && value != JsonToken.VALUE_NULL
+                    && eventId == null) {
+                eventId = parser.getText();
+            } else {
+                parser.skipChildren();
+            }
+        }
+        if (parser.nextToken() != null) {
+            throw new IllegalArgumentException("is not valid JSON: unexpected content after the JSON object");
+        }
+        return eventId == null || eventId.isEmpty() ? null : eventId;
     }
 
     private byte[] serialize(Object value) throws MalformedRecordException {
