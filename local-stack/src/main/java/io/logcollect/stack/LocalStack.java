@@ -146,6 +146,9 @@ public final class LocalStack {
         config.put("topics", ownLogs ? "logs" : String.join(",", TOPICS));
         config.put("connection.url", searchUrl);
         config.put("linger.ms", "200");
+        // The sink reads the agent's JSON values as bytes and indexes them as they are: no map in between.
+        config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        config.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
         return config;
     }
 

@@ -45,7 +45,9 @@ public final class LatencyBenchmark {
                 "tasks.max", "1",
                 "topics", "latency",
                 "connection.url", search.url(),
-                "linger.ms", "50"));
+                "linger.ms", "50",
+                "key.converter", "org.apache.kafka.connect.storage.StringConverter",
+                "value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter"));
         ConnectWorker agent = ConnectWorker.standalone(kafka)
                 .property("producer.linger.ms", "5")
                 .connector("latency-agent", Map.of(

@@ -1,0 +1,232 @@
+package io.logcollect.es.bulk;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The engine against a scripted transport that answers like an engine would. */
+class BulkEngineTest {
+
+    /** Answers each request by a function of the ids it carries, recording what it was sent. */
+    private static final class ScriptedTransport implements BulkTransport {
+        final List<List<String>> requests = new CopyOnWriteArrayList<>();
+        final AtomicInteger concurrent = new AtomicInteger();
+        final AtomicInteger maxConcurrent = new AtomicInteger();
+        volatile Function<List<String>, CompletableFuture<Response>> answer = ScriptedTransport::allCreated;
+        volatile long delayMillis;
+
+        @Override
+        public CompletableFuture<Response> send(byte[] ndjson) {
+            List<String> ids = new ArrayList<>();
+            for (String line : new String(ndjson, StandardCharsets.UTF_8).split("\n")) {
+                int at = line.indexOf("\"_id\":\"");
+                if (line.startsWith("{\"create\"") || line.startsWith("{\"index\"") || line.startsWith("{\"delete\"")) {
+                    ids.add(at < 0 ? "" : line.substring(at + 7, line.indexOf('"', at + 7)));
+                }
+            }
+            requests.add(ids);
+            int now = concurrent.incrementAndGet();
+            maxConcurrent.accumulateAndGet(now, Math::max);
+            return CompletableFuture.supplyAsync(() -> {
+                sleep(delayMillis);
+                return ids;
+            }).thenCompose(answer).whenComplete((r, e) -> concurrent.decrementAndGet());
+        }
+
+        static CompletableFuture<Response> allCreated(List<String> ids) {
+            return CompletableFuture.completedFuture(itemsResponse(ids, id -> 201));
+        }
+
+        static Response itemsResponse(List<String> ids, Function<String, Integer> status) {
+            StringBuilder body = new StringBuilder("{\"errors\":false,\"items\":[");
+            for (int i = 0; i < ids.size(); i++) {
+                int code = status.apply(ids.get(i));
+                body.append(i == 0 ? "" : ",").append("{\"create\":{\"status\":").append(code);
+                if (code >= 300) {
+                    String type = code == 400 ? "mapper_parsing_exception" : code == 409
+                            ? "version_conflict_engine_exception" : "es_rejected_execution_exception";
+                    body.append(",\"error\":{\"type\":\"").append(type).append("\",\"reason\":\"r").append("\"}");
+                }
+                body.append("}}");
+            }
+            return new Response(200, body.append("]}").toString().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private final ScriptedTransport transport = new ScriptedTransport();
+    private final Map<String, Outcome> outcomes = new ConcurrentHashMap<>();
+    private final List<String> order = Collections.synchronizedList(new ArrayList<>());
+    private BulkEngine engine;
+
+    private BulkEngine engine(int batchSize, long lingerMs, int inFlight, int maxRetries) {
+        engine = new BulkEngine("test", new BulkSettings(batchSize, 1 << 20, lingerMs, inFlight, maxRetries, 5, 20),
+                transport, (item, outcome) -> {
+                    Outcome previous = outcomes.put((String) item.tag(), outcome);
+                    if (previous != null) {
+                        throw new AssertionError("two outcomes for " + item.tag());
+                    }
+                    order.add((String) item.tag());
+                }, BulkMetrics.NONE);
+        engine.start();
+        return engine;
+    }
+
+    @AfterEach
+    void close() {
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    private void add(int from, int to) {
+        for (int i = from; i < to; i++) {
+            String id = "id-" + i;
+            engine.add(new BulkItem(BulkAction.CREATE, "idx", id, "{}".getBytes(StandardCharsets.UTF_8), id));
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void fullBatchesGoAtOnceAndTheRestAfterTheLinger() throws Exception {
+        engine(100, 60_000, 2, 3);
+        add(0, 250);
+        assertTrue(engine.awaitOutstandingAtMost(50, Duration.ofSeconds(5), false));
+        assertEquals(2, transport.requests.size());
+        assertEquals(100, transport.requests.get(0).size());
+        assertTrue(engine.flush(Duration.ofSeconds(5)));
+        assertEquals(List.of(100, 100, 50), transport.requests.stream().map(List::size).toList());
+        assertEquals(250, outcomes.size());
+        assertTrue(outcomes.values().stream().allMatch(o -> o.kind() == Outcome.Kind.ACKNOWLEDGED));
+    }
+
+    @Test
+    void aPartialBatchIsSentWhenItHasLingered() throws Exception {
+        engine(1000, 50, 1, 3);
+        add(0, 10);
+        assertTrue(engine.awaitOutstandingAtMost(0, Duration.ofSeconds(5), false));
+        assertEquals(List.of(10), transport.requests.stream().map(List::size).toList());
+    }
+
+    @Test
+    void neverMoreRequestsInFlightThanAllowed() throws Exception {
+        transport.delayMillis = 30;
+        engine(10, 0, 3, 3);
+        add(0, 300);
+        assertTrue(engine.flush(Duration.ofSeconds(10)));
+        assertEquals(300, outcomes.size());
+        assertEquals(3, transport.maxConcurrent.get());
+    }
+
+    @Test
+    void rejectedItemsAreRetriedUntilTheyAreAccepted() throws Exception {
+        Map<String, Integer> refusals = new ConcurrentHashMap<>();
+        transport.answer = ids -> CompletableFuture.completedFuture(ScriptedTransport.itemsResponse(ids,
+                id -> refusals.merge(id, 1, Integer::sum) <= 2 && id.hashCode() % 3 == 0 ? 429 : 201));
+        engine(50, 0, 2, 5);
+        add(0, 200);
+        assertTrue(engine.flush(Duration.ofSeconds(10)));
+        assertEquals(200, outcomes.size());
+        assertTrue(outcomes.values().stream().allMatch(o -> o.kind() == Outcome.Kind.ACKNOWLEDGED));
+        long retried = refusals.entrySet().stream().filter(e -> e.getValue() == 3).count();
+        assertTrue(retried > 0, "some items were refused twice then accepted");
+    }
+
+    @Test
+    void connectionFailuresAreRetriedAndAFatalOutcomeComesWhenTheBudgetEnds() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        transport.answer = ids -> calls.incrementAndGet() <= 2
+                ? CompletableFuture.failedFuture(new ConnectException("Connection refused"))
+                : ScriptedTransport.allCreated(ids);
+        engine(10, 60_000, 1, 3);
+        add(0, 10);
+        assertTrue(engine.flush(Duration.ofSeconds(5)));
+        assertEquals(3, calls.get());
+        assertTrue(outcomes.values().stream().allMatch(o -> o.kind() == Outcome.Kind.ACKNOWLEDGED));
+
+        outcomes.clear();
+        transport.answer = ids -> CompletableFuture.failedFuture(new IOException("timeout"));
+        add(10, 15);
+        assertTrue(engine.flush(Duration.ofSeconds(5)));
+        assertEquals(5, outcomes.size());
+        Outcome outcome = outcomes.get("id-10");
+        assertEquals(Outcome.Kind.FATAL, outcome.kind());
+        assertTrue(outcome.detail().contains("gave up after 3 retries"), outcome.detail());
+    }
+
+    @Test
+    void conflictsOnCreateAreSuccessAndMappingErrorsMalformed() throws Exception {
+        transport.answer = ids -> CompletableFuture.completedFuture(ScriptedTransport.itemsResponse(ids,
+                id -> id.equals("id-1") ? 409 : id.equals("id-2") ? 400 : 201));
+        engine(10, 60_000, 1, 3);
+        add(0, 4);
+        assertTrue(engine.flush(Duration.ofSeconds(5)));
+        assertEquals(Outcome.Kind.ACKNOWLEDGED, outcomes.get("id-1").kind());
+        assertEquals(Outcome.Kind.MALFORMED, outcomes.get("id-2").kind());
+        assertTrue(outcomes.get("id-2").detail().contains("mapper_parsing_exception"));
+        assertEquals(1, transport.requests.size());
+    }
+
+    @Test
+    void authenticationFailureIsFatalWithoutRetry() throws Exception {
+        transport.answer = ids -> CompletableFuture.completedFuture(new BulkTransport.Response(401,
+                "{\"error\":\"unauthorized\"}".getBytes(StandardCharsets.UTF_8)));
+        engine(10, 60_000, 1, 3);
+        add(0, 3);
+        assertTrue(engine.flush(Duration.ofSeconds(5)));
+        assertEquals(1, transport.requests.size());
+        assertEquals(Outcome.Kind.FATAL, outcomes.get("id-0").kind());
+        assertTrue(outcomes.get("id-0").detail().contains("connection.username"));
+    }
+
+    @Test
+    void discardedItemsGetNoOutcomeAndStopCounting() throws Exception {
+        transport.answer = ids -> CompletableFuture.failedFuture(new IOException("down"));
+        engine(10, 0, 1, -1);
+        add(0, 20);
+        sleep(50);
+        assertFalse(engine.flush(Duration.ofMillis(100)));
+        assertEquals(20, engine.outstanding());
+        assertEquals(20, engine.discard(tag -> true));
+        assertEquals(0, engine.outstanding());
+        sleep(100);
+        assertTrue(outcomes.isEmpty());
+    }
+
+    @Test
+    void backoffGrowsExponentiallyWithJitterUpToTheMaximum() {
+        BulkEngine e = new BulkEngine("b", new BulkSettings(1, 1024, 0, 1, 3, 100, 1000), transport,
+                (i, o) -> { }, BulkMetrics.NONE);
+        for (int i = 0; i < 50; i++) {
+            long first = e.backoffMillis(1);
+            assertTrue(first >= 50 && first <= 100, "first " + first);
+            long third = e.backoffMillis(3);
+            assertTrue(third >= 200 && third <= 400, "third " + third);
+            long tenth = e.backoffMillis(10);
+            assertTrue(tenth >= 500 && tenth <= 1000, "tenth " + tenth);
+        }
+    }
+}

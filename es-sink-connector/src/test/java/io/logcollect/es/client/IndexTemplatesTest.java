@@ -1,0 +1,49 @@
+package io.logcollect.es.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class IndexTemplatesTest {
+
+    @Test
+    void composableTemplateHasTheLogMapping() throws Exception {
+        JsonNode body = new ObjectMapper().readTree(IndexTemplates.body(List.of("web_log-*"), true, false, 200, 1, 0));
+        assertEquals("web_log-*", body.at("/index_patterns/0").asText());
+        assertEquals(200, body.path("priority").asInt());
+        JsonNode properties = body.at("/template/mappings/properties");
+        assertEquals("text", properties.at("/message/type").asText());
+        assertEquals("date", properties.at("/@timestamp/type").asText());
+        assertEquals("keyword", properties.at("/host/properties/name/type").asText());
+        assertEquals("keyword", properties.at("/log/properties/file/properties/path/type").asText());
+        assertEquals("long", properties.at("/log/properties/offset/type").asText());
+        assertEquals("keyword", properties.at("/event/properties/id/type").asText());
+        assertEquals("keyword", body.at("/template/mappings/dynamic_templates/0/labels_as_keyword/mapping/type").asText());
+        assertFalse(body.has("data_stream"));
+        assertTrue(new ObjectMapper().readTree(IndexTemplates.body(List.of("l-*"), true, true, 200, 1, 0)).has("data_stream"));
+    }
+
+    @Test
+    void legacyTemplateForOldElasticsearch() throws Exception {
+        JsonNode body = new ObjectMapper().readTree(IndexTemplates.body(List.of("x-*"), false, false, 200, 1, 1));
+        assertEquals(200, body.path("order").asInt());
+        assertEquals("text", body.at("/mappings/properties/message/type").asText());
+        assertTrue(new EngineInfo("elasticsearch", "7.8.0").composableTemplates());
+        assertFalse(new EngineInfo("elasticsearch", "7.7.1").composableTemplates());
+        assertTrue(new EngineInfo("opensearch", "1.3.0").composableTemplates());
+    }
+
+    @Test
+    void basicAuthorizationHeaderIsPreemptive() {
+        ConnectionSettings settings = new ConnectionSettings(List.of("http://h:9200"), "", "elastic",
+                "pw".toCharArray(), null, false, 1000, 1000, 10, null, null, "JKS", null, null, "JKS", null, true);
+        assertEquals("Basic ZWxhc3RpYzpwdw==", SearchClients.authorization(settings).getValue());
+        assertFalse(settings.toString().contains("pw]"));
+    }
+}

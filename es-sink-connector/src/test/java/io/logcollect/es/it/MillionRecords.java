@@ -1,0 +1,62 @@
+package io.logcollect.es.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.logcollect.testkit.ConnectWorker;
+import io.logcollect.testkit.KafkaBroker;
+import io.logcollect.testkit.SearchNode;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** One million ECS records through a real worker into a real engine: exact counts, daily indices, the mapping. */
+final class MillionRecords {
+
+    static final int RECORDS = 1_000_000;
+
+    private MillionRecords() {
+    }
+
+    static void check(KafkaBroker kafka, ConnectWorker worker, SearchNode node, String topic) {
+        kafka.createTopic(topic, 2);
+        long started = System.nanoTime();
+        CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> SinkFixtures.produce(kafka, topic, 0, RECORDS));
+        String name = topic + "-sink";
+        worker.putConnector(name, SinkFixtures.connector(topic, node, Map.of()));
+        worker.awaitRunning(name, 1, Duration.ofSeconds(90));
+        producing.join();
+        assertEquals(RECORDS, kafka.recordCount(topic));
+        SinkFixtures.awaitExactCount(node, topic + "-*", RECORDS, Duration.ofMinutes(5));
+        System.out.printf("%s: %d records indexed in %.1f s%n", node.flavor(), RECORDS,
+                (System.nanoTime() - started) / 1e9);
+
+        List<Long> perDay = List.of(333_334L, 333_333L, 333_333L);
+        for (int day = 0; day < 3; day++) {
+            String index = topic + "-" + SinkFixtures.DAYS.get(day);
+            assertEquals(perDay.get(day), node.count(index), index);
+        }
+        assertEquals(RECORDS, node.count(topic + "-2026.11.2*"));
+
+        String index = topic + "-2026.11.22";
+        assertEquals("date", SinkFixtures.mappingType(node, index, "@timestamp"));
+        assertEquals("text", SinkFixtures.mappingType(node, index, "message"));
+        assertEquals("keyword", SinkFixtures.mappingType(node, index, "host.name"));
+        assertEquals("keyword", SinkFixtures.mappingType(node, index, "log.file.path"));
+        assertEquals("keyword", SinkFixtures.mappingType(node, index, "event.id"));
+        assertEquals("long", SinkFixtures.mappingType(node, index, "log.offset"));
+        assertEquals("keyword", SinkFixtures.mappingType(node, index, "labels.app"));
+        assertEquals("keyword", SinkFixtures.mappingType(node, index, "labels.entry"));
+
+        long sample = 777_777L;
+        String sampleIndex = topic + "-" + SinkFixtures.DAYS.get((int) (sample % 3));
+        JsonNode doc = node.http().get("/" + sampleIndex + "/_doc/" + topic + "-" + sample).expectOk();
+        assertEquals(topic + "-" + sample, doc.at("/_source/event/id").asText());
+        assertEquals("web-" + (sample % 4), doc.at("/_source/host/name").asText());
+        assertEquals(sample * 120, doc.at("/_source/log/offset").asLong());
+        assertEquals("RUNNING", SinkFixtures.taskState(worker, name));
+        worker.deleteConnector(name);
+    }
+}
