@@ -1,0 +1,108 @@
+package io.logcollect.stack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.logcollect.policy.AllowedPaths;
+import io.logcollect.policy.ParsedPolicy;
+import io.logcollect.policy.PolicyParser;
+import io.logcollect.testkit.ConnectWorker;
+import io.logcollect.testkit.HttpJson;
+import io.logcollect.testkit.Locations;
+import io.logcollect.testkit.TestServices;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The shipped configurations stay consistent with the plugins: every key of every connector JSON is a key
+ * the plugin (as a real worker reports it) or Connect itself defines, the example policies parse, the worker
+ * properties name our classes, and docker-compose.yml parses and mounts files that exist.
+ */
+class ConfigsIT {
+
+    private static final Path CONFIGS = Locations.root().resolve("connect-configs");
+    /** Keys Connect defines for every connector (ConnectorConfig, SinkConnectorConfig, errors.*). */
+    private static final Set<String> FRAMEWORK_KEYS = Set.of("name", "connector.class", "tasks.max", "topics",
+            "topics.regex", "key.converter", "value.converter", "header.converter", "errors.tolerance",
+            "errors.deadletterqueue.topic.name", "errors.deadletterqueue.topic.replication.factor",
+            "errors.deadletterqueue.context.headers.enable", "errors.log.enable", "exactly.once.support");
+
+    @Test
+    void everyConnectorKeyIsDefinedByItsPluginOrByConnect() throws IOException {
+        ConnectWorker worker = TestServices.connect();
+        List<Path> connectors = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(CONFIGS)) {
+            files.filter(f -> f.toString().endsWith(".json") && !f.getParent().endsWith("policies")).forEach(connectors::add);
+        }
+        assertEquals(4, connectors.size(), connectors.toString());
+        for (Path file : connectors) {
+            JsonNode connector = HttpJson.MAPPER.readTree(file.toFile());
+            String connectorClass = connector.at("/config/connector.class").asText();
+            Set<String> defined = new HashSet<>(FRAMEWORK_KEYS);
+            for (JsonNode key : worker.rest().get("/connector-plugins/" + connectorClass + "/config").expectOk()) {
+                defined.add(key.path("name").asText());
+            }
+            connector.path("config").fieldNames().forEachRemaining(key ->
+                    assertTrue(defined.contains(key), file + ": " + key + " is not a key of " + connectorClass));
+        }
+    }
+
+    @Test
+    void examplePoliciesParseWithoutErrors() throws IOException {
+        try (Stream<Path> files = Files.list(CONFIGS.resolve("policies"))) {
+            for (Path file : files.toList()) {
+                ParsedPolicy policy = PolicyParser.parse(Files.readString(file),
+                        AllowedPaths.of(List.of("/var/log", "/srv/app/logs")));
+                assertEquals(List.of(), policy.errors(), file.toString());
+                assertTrue(!policy.entries().isEmpty(), file.toString());
+            }
+        }
+    }
+
+    @Test
+    void workerPropertiesUseOurProviderAndConverters() throws IOException {
+        for (String name : List.of("agent-standalone.properties", "central-distributed.properties",
+                "docker/agent.properties", "docker/central.properties")) {
+            Properties props = new Properties();
+            try (InputStream in = Files.newInputStream(CONFIGS.resolve(name))) {
+                props.load(in);
+            }
+            assertEquals("org.apache.kafka.connect.json.JsonConverter", props.getProperty("value.converter"), name);
+            assertEquals("false", props.getProperty("value.converter.schemas.enable"), name);
+            assertEquals("service_load", props.getProperty("plugin.discovery"), name);
+            if (props.getProperty("config.providers", "").contains("etcd")) {
+                assertEquals("io.logcollect.etcd.EtcdConfigProvider", props.getProperty("config.providers.etcd.class"), name);
+                assertTrue(props.getProperty("config.providers.etcd.param.endpoints", "").startsWith("http"), name);
+            }
+        }
+    }
+
+    @Test
+    void dockerComposeParsesAndMountsFilesThatExist() throws IOException {
+        JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(Locations.root().resolve("docker-compose.yml").toFile());
+        Set<String> services = new HashSet<>();
+        compose.path("services").fieldNames().forEachRemaining(services::add);
+        assertEquals(Set.of("kafka", "etcd", "elasticsearch", "kibana", "connect-central", "agent"), services);
+        for (JsonNode service : compose.path("services")) {
+            for (JsonNode volume : service.path("volumes")) {
+                String source = volume.asText().split(":")[0];
+                if (source.startsWith("./") && !source.equals("./demo-logs")) {
+                    assertTrue(Files.exists(Locations.root().resolve(source)), "docker-compose.yml mounts missing " + source);
+                }
+            }
+        }
+    }
+}
