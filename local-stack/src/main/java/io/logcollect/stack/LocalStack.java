@@ -53,6 +53,7 @@ public final class LocalStack {
             stopped.countDown();
         }, "demo-stop"));
         run(options, stopped);
+        System.exit(0);
     }
 
     static void run(StackOptions options, CountDownLatch stopped) throws Exception {
