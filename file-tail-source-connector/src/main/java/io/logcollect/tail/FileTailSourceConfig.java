@@ -106,8 +106,4 @@ public final class FileTailSourceConfig extends AbstractConfig {
     public String policy() {
         return getString(COLLECT_POLICY);
     }
-
-    static List<String> keys() {
-        return List.copyOf(CONFIG_DEF.names());
-    }
 }

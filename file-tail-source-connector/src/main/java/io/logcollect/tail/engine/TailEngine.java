@@ -15,7 +15,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -409,14 +408,5 @@ public final class TailEngine implements Closeable {
             closeFile(file);
         }
         open.clear();
-    }
-
-    /** For tests and metrics: identity keys tracked per entry id. */
-    Map<String, Set<String>> trackedIdentities() {
-        Map<String, Set<String>> tracked = new HashMap<>();
-        for (EntryState entry : entries) {
-            tracked.put(entry.entry().id(), new HashSet<>(entry.files.keySet()));
-        }
-        return tracked;
     }
 }

@@ -24,7 +24,6 @@ final class TrackedFile {
     long deliveredPosition;
     FileChannel channel;
     LineReader reader;
-    long lastModifiedSeen;
     long lastActivityMillis;
     long sizeSeen;
     /** Not matched by the last scan: renamed out of the globs or deleted. */

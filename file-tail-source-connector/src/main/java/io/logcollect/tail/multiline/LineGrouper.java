@@ -38,11 +38,6 @@ public final class LineGrouper {
         return !lines.isEmpty();
     }
 
-    /** The offset of the first line held back; meaningful only while {@link #pending()}. */
-    public long pendingOffset() {
-        return offset;
-    }
-
     /** Adds a line; returns the records it completes (zero, one or two), in file order. */
     public List<Group> add(Line line, long nowMillis) {
         if (multiline == null) {
