@@ -144,6 +144,9 @@ public final class KafkaBroker {
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
+        // Tests load the broker alongside search engines on two cores; batches must wait, not expire.
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000);
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 600_000);
         config.putAll(overrides);
         return new KafkaProducer<>(config);
     }

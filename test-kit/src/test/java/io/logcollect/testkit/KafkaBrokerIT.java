@@ -35,10 +35,11 @@ class KafkaBrokerIT {
 
     private static void send(KafkaBroker broker, String topic, int from, int to) throws Exception {
         try (KafkaProducer<String, String> producer = broker.producer(Map.of())) {
+            DeliveryCheck delivery = new DeliveryCheck();
             for (int i = from; i < to; i++) {
-                producer.send(new ProducerRecord<>(topic, "line-" + i));
+                producer.send(new ProducerRecord<>(topic, "line-" + i), delivery);
             }
-            producer.flush();
+            delivery.flushAndVerify(producer);
         }
     }
 

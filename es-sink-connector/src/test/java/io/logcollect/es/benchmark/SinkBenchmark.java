@@ -3,6 +3,7 @@ package io.logcollect.es.benchmark;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.logcollect.es.client.IndexTemplates;
 import io.logcollect.testkit.ConnectWorker;
+import io.logcollect.testkit.DeliveryCheck;
 import io.logcollect.testkit.HttpJson;
 import io.logcollect.testkit.KafkaBroker;
 import io.logcollect.testkit.SearchNode;
@@ -87,9 +88,11 @@ public final class SinkBenchmark {
         Map<String, Object> producerConfig = Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
                 ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
         try (KafkaProducer<String, String> producer = kafka.producer(producerConfig)) {
+            DeliveryCheck delivery = new DeliveryCheck();
             for (int i = 0; i < documents; i++) {
-                producer.send(new ProducerRecord<>(topic, "web-" + (i % 4), docs.get(i)));
+                producer.send(new ProducerRecord<>(topic, "web-" + (i % 4), docs.get(i)), delivery);
             }
+            delivery.flushAndVerify(producer);
         }
         System.out.printf("%s %s, %d documents of ~%d bytes, batch %d, %d requests in flight%n", node.flavor(),
                 node.version(), documents, docs.get(0).length(), BATCH, IN_FLIGHT);

@@ -1,6 +1,7 @@
 package io.logcollect.es.it;
 
 import io.logcollect.testkit.ConnectWorker;
+import io.logcollect.testkit.DeliveryCheck;
 import io.logcollect.testkit.KafkaBroker;
 import io.logcollect.testkit.OpenSearchNode;
 import io.logcollect.testkit.TestServices;
@@ -66,6 +67,7 @@ class OpenSearchSinkIT {
         kafka.createTopic(topic, 1);
         Map<Integer, String> sent = new HashMap<>();
         try (KafkaProducer<String, String> producer = kafka.producer(Map.of())) {
+            DeliveryCheck delivery = new DeliveryCheck();
             for (int i = 0; i < 100; i++) {
                 String value;
                 if (i % 10 == 3) {
@@ -77,9 +79,9 @@ class OpenSearchSinkIT {
                     value = SinkFixtures.ecsRecord(topic, i);
                 }
                 sent.put(i, value);
-                producer.send(new ProducerRecord<>(topic, 0, SinkFixtures.timestamp(i), null, value));
+                producer.send(new ProducerRecord<>(topic, 0, SinkFixtures.timestamp(i), null, value), delivery);
             }
-            producer.flush();
+            delivery.flushAndVerify(producer);
         }
         String name = topic + "-sink";
         Map<String, String> extra = new HashMap<>();
@@ -150,11 +152,12 @@ class OpenSearchSinkIT {
         String topic = "os-tombstones";
         kafka.createTopic(topic, 1);
         try (KafkaProducer<String, String> producer = kafka.producer(Map.of())) {
+            DeliveryCheck delivery = new DeliveryCheck();
             for (int i = 0; i < 100; i++) {
                 producer.send(new ProducerRecord<>(topic, 0, SinkFixtures.timestamp(0), "k-" + i,
-                        "{\"message\":\"line " + i + "\"}"));
+                        "{\"message\":\"line " + i + "\"}"), delivery);
             }
-            producer.flush();
+            delivery.flushAndVerify(producer);
         }
         String name = topic + "-sink";
         worker.putConnector(name, SinkFixtures.connector(topic, node, Map.of("document.id.strategy", "key",
@@ -162,10 +165,12 @@ class OpenSearchSinkIT {
         worker.awaitRunning(name, 1, Duration.ofSeconds(90));
         SinkFixtures.awaitExactCount(node, topic + "-*", 100, Duration.ofMinutes(1));
         try (KafkaProducer<String, String> producer = kafka.producer(Map.of())) {
+            DeliveryCheck delivery = new DeliveryCheck();
             for (int i = 0; i < 10; i++) {
-                producer.send(new ProducerRecord<>(topic, 0, SinkFixtures.timestamp(0), "k-" + i, (String) null));
+                producer.send(new ProducerRecord<>(topic, 0, SinkFixtures.timestamp(0), "k-" + i, (String) null),
+                        delivery);
             }
-            producer.flush();
+            delivery.flushAndVerify(producer);
         }
         SinkFixtures.await("10 deletions", Duration.ofMinutes(1), () -> node.count(topic + "-*") == 90);
         SinkFixtures.sleep(2000);

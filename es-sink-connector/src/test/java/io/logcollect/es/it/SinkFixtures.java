@@ -2,6 +2,7 @@ package io.logcollect.es.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.logcollect.testkit.ConnectWorker;
+import io.logcollect.testkit.DeliveryCheck;
 import io.logcollect.testkit.HttpJson;
 import io.logcollect.testkit.KafkaBroker;
 import io.logcollect.testkit.SearchNode;
@@ -46,11 +47,12 @@ final class SinkFixtures {
         Map<String, Object> overrides = Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
                 ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
         try (KafkaProducer<String, String> producer = kafka.producer(overrides)) {
+            DeliveryCheck delivery = new DeliveryCheck();
             for (long i = from; i < to; i++) {
                 producer.send(new ProducerRecord<>(topic, null, timestamp(i), "web-" + (i % 4) + ":access.log",
-                        ecsRecord(topic, i)));
+                        ecsRecord(topic, i)), delivery);
             }
-            producer.flush();
+            delivery.flushAndVerify(producer);
         }
     }
 
