@@ -64,6 +64,7 @@ class EndToEndIT {
         config.put("allowed.paths", logs.toString());
         config.put("host.name", "e2e-host");
         config.put("scan.interval.ms", "250");
+        config.put("value.converter", "io.logcollect.tail.record.LogRecordJsonConverter");
         return builder.connector("agent-" + policy, config).start();
     }
 

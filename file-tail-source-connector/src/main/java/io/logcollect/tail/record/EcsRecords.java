@@ -9,11 +9,13 @@ import org.apache.kafka.connect.source.SourceRecord;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns {@link LogEvent}s into source records whose value follows the Elastic Common Schema (DESIGN.md
@@ -27,6 +29,8 @@ public final class EcsRecords {
     public static final String OFFSET_EPOCH = "epoch";
     public static final String OFFSET_APPLIED = "applied";
 
+    /** Bounds what is kept for files long gone; rebuilding a file's parts is cheap. */
+    private static final int MAX_FILES_KEPT = 4096;
     private static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final Schema EVENT = SchemaBuilder.struct().name("io.logcollect.Event")
@@ -47,7 +51,9 @@ public final class EcsRecords {
     private final String hostName;
     private final String policy;
     private final boolean keyByFile;
+    private final Struct host;
     private final Map<String, Map<String, String>> labelsByEntry = new HashMap<>();
+    private final Map<String, FileParts> partsByFile = new HashMap<>();
     private long formattedMillis = Long.MIN_VALUE;
     private String formatted;
 
@@ -55,6 +61,7 @@ public final class EcsRecords {
         this.hostName = hostName;
         this.policy = policy;
         this.keyByFile = keyByFile;
+        this.host = new Struct(HOST).put("name", hostName);
     }
 
     private static Schema value(Schema log) {
@@ -70,18 +77,21 @@ public final class EcsRecords {
 
     /** The source partition of a file of an entry. */
     public static Map<String, Object> partition(String entryId, String fileIdentity) {
+        // A HashMap, never Map.of: Connect stores offsets under the partition's JSON, written in iteration
+        // order, and Map.of's order changes from one JVM to the next.
         Map<String, Object> partition = new HashMap<>(4);
         partition.put(PARTITION_ENTRY, entryId);
         partition.put(PARTITION_FILE, fileIdentity);
-        return partition;
+        return new SourcePartition(partition);
     }
 
     public SourceRecord record(LogEvent event) {
         boolean flagged = event.multiline() || event.truncated();
         Schema schema = flagged ? VALUE_WITH_FLAGS : VALUE;
         Schema logSchema = schema.field("log").schema();
+        FileParts file = fileParts(event);
         Struct log = new Struct(logSchema)
-                .put("file", new Struct(FILE).put("path", event.path()))
+                .put("file", file.file())
                 .put("offset", event.offset());
         if (flagged) {
             List<String> flags = new ArrayList<>(2);
@@ -97,17 +107,62 @@ public final class EcsRecords {
                 .put("@timestamp", timestamp(event.readTimeMillis()))
                 .put("message", event.message())
                 .put("event", new Struct(EVENT).put("id", event.eventId()))
-                .put("host", new Struct(HOST).put("name", hostName))
+                .put("host", host)
                 .put("log", log)
                 .put("labels", labels(event));
         Map<String, Object> offset = new HashMap<>(4);
         offset.put(OFFSET_POSITION, event.position().position());
         offset.put(OFFSET_EPOCH, event.position().epoch());
         offset.put(OFFSET_APPLIED, event.position().appliedAt());
-        String key = keyByFile ? hostName + "/" + event.fileIdentity() : null;
-        return new SourceRecord(partition(event.entry().id(), event.fileIdentity()), offset,
-                event.entry().topic(), null, keyByFile ? Schema.STRING_SCHEMA : null, key, schema, value,
+        return new SourceRecord(file.partition(), offset, event.entry().topic(), null,
+                keyByFile ? Schema.STRING_SCHEMA : null, keyByFile ? file.key() : null, schema, value,
                 event.readTimeMillis());
+    }
+
+    /** What every record of a file shares, built once per file and path rather than once per line. */
+    private FileParts fileParts(LogEvent event) {
+        FileParts parts = partsByFile.get(event.fileIdentity());
+        if (parts == null || !parts.path().equals(event.path()) || !parts.entryId().equals(event.entry().id())) {
+            if (partsByFile.size() >= MAX_FILES_KEPT) {
+                partsByFile.clear();
+            }
+            parts = new FileParts(event.entry().id(), event.path(), partition(event.entry().id(), event.fileIdentity()),
+                    hostName + "/" + event.fileIdentity(), new Struct(FILE).put("path", event.path()));
+            partsByFile.put(event.fileIdentity(), parts);
+        }
+        return parts;
+    }
+
+    private record FileParts(String entryId, String path, Map<String, Object> partition, String key, Struct file) {
+    }
+
+    /**
+     * Connect hashes a record's source partition at least twice per record to track offsets; a file's
+     * partition is one shared instance whose hash is computed once.
+     */
+    private static final class SourcePartition extends AbstractMap<String, Object> {
+        private final Map<String, Object> entries;
+        private final int hash;
+
+        SourcePartition(Map<String, Object> entries) {
+            this.entries = entries;
+            this.hash = entries.hashCode();
+        }
+
+        @Override
+        public Set<Entry<String, Object>> entrySet() {
+            return entries.entrySet();
+        }
+
+        @Override
+        public Object get(Object key) {
+            return entries.get(key);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
     }
 
     private Map<String, String> labels(LogEvent event) {

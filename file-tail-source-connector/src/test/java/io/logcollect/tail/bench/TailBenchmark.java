@@ -12,16 +12,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Throughput of the tail connector against two baselines on the same broker with the same producer settings,
- * in one run: Kafka's ProducerPerformance with records of the size the connector produces (and of the size of
- * the lines), and Kafka's FileStreamSource connector on the same file. Prints lines/s, the ratios, and the
- * agent's CPU seconds per million lines.
+ * Throughput of the tail connector, with the converter we ship and with Kafka's JsonConverter, against two
+ * baselines on the same broker with the same producer settings, in one run: Kafka's ProducerPerformance with
+ * records of the size the connector produces (and of the size of the lines), and Kafka's FileStreamSource
+ * connector on the same file. Prints lines/s, the ratios, and the agent's CPU seconds per million lines.
+ * Each connector first reads the whole file once untimed, so every figure is of a warmed-up JIT.
  *
  * <p>Run: {@code bin/benchmark tail} (or see its source for the Maven command).
  */
@@ -34,7 +37,7 @@ public final class TailBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int lines = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        int lines = args.length > 0 ? Integer.parseInt(args[0]) : 3_000_000;
         KafkaBroker kafka = KafkaBroker.start();
         Path dir = Workspace.newDirectory("bench-logs");
         Path file = dir.resolve("bench.log");
@@ -46,21 +49,18 @@ public final class TailBenchmark {
             builder.property("producer." + kv[0], kv[1]);
         }
         ConnectWorker agent = builder.start();
-        double fileStream = connectorRate(kafka, agent, "bench-filestream", lines, Map.of(
+        double fileStream = connectorRate(kafka, agent, "bench-filestream", lines, topic -> Map.of(
                 "connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector",
                 "tasks.max", "1",
                 "file", file.toString(),
                 "batch.size", "10000",
-                "topic", "bench-filestream"), null);
+                "topic", topic), null);
         long[] cpu = new long[1];
-        double tail = connectorRate(kafka, agent, "bench-tail", lines, Map.of(
-                "connector.class", "io.logcollect.tail.FileTailSourceConnector",
-                "tasks.max", "1",
-                "collect.entries", "[{\"id\":\"bench\",\"paths\":[\"" + file + "\"],\"topic\":\"bench-tail\","
-                        + "\"start_at\":\"beginning\"}]",
-                "allowed.paths", dir.toString(),
-                "host.name", "bench-host",
-                "poll.interval.ms", "20"), cpu);
+        double tail = connectorRate(kafka, agent, "bench-tail", lines,
+                topic -> tailConfig(file, topic, "io.logcollect.tail.record.LogRecordJsonConverter"), cpu);
+        long[] jsonConverterCpu = new long[1];
+        double tailJsonConverter = connectorRate(kafka, agent, "bench-tail-jsonconverter", lines,
+                topic -> tailConfig(file, topic, "org.apache.kafka.connect.json.JsonConverter"), jsonConverterCpu);
         agent.stop();
         int recordBytes = averageRecordBytes(kafka, "bench-tail");
         double producerPerformance = producerPerformance(kafka, "bench-producer-line", lines, LINE_BYTES);
@@ -74,12 +74,34 @@ public final class TailBenchmark {
         System.out.printf("ProducerPerformance, %4d-byte records (tail's values) : %,10.0f records/s%n", recordBytes,
                 producerPerformanceSameRecord);
         System.out.printf("FileStreamSourceConnector (batch.size 10000)          : %,10.0f lines/s%n", fileStream);
-        System.out.printf("FileTailSourceConnector (ECS JSON records)            : %,10.0f lines/s%n", tail);
+        System.out.printf("FileTailSourceConnector, JsonConverter                : %,10.0f lines/s%n",
+                tailJsonConverter);
+        System.out.printf("FileTailSourceConnector, LogRecordJsonConverter       : %,10.0f lines/s%n", tail);
         System.out.printf("ratio tail / ProducerPerformance, same record size    : %10.2f (goal >= 0.80)%n",
                 tail / producerPerformanceSameRecord);
+        System.out.printf("ratio tail with JsonConverter / ProducerPerformance   : %10.2f%n",
+                tailJsonConverter / producerPerformanceSameRecord);
         System.out.printf("ratio tail / ProducerPerformance, line-sized records  : %10.2f%n", tail / producerPerformance);
         System.out.printf("ratio tail / FileStreamSource                         : %10.2f%n", tail / fileStream);
-        System.out.printf("agent CPU seconds per million lines (tail)  : %10.2f%n", cpu[0] / 100.0 / (lines / 1e6));
+        System.out.printf("agent CPU seconds per million lines, LogRecordJsonConverter : %6.2f%n",
+                cpu[0] / 100.0 / (lines / 1e6));
+        System.out.printf("agent CPU seconds per million lines, JsonConverter          : %6.2f%n",
+                jsonConverterCpu[0] / 100.0 / (lines / 1e6));
+    }
+
+    /** The tail connector's config reading {@code file} from its start into {@code topic} through {@code valueConverter}. */
+    private static Map<String, String> tailConfig(Path file, String topic, String valueConverter) {
+        Map<String, String> config = new HashMap<>();
+        config.put("connector.class", "io.logcollect.tail.FileTailSourceConnector");
+        config.put("tasks.max", "1");
+        config.put("collect.entries", "[{\"id\":\"bench\",\"paths\":[\"" + file + "\"],\"topic\":\"" + topic
+                + "\",\"start_at\":\"beginning\"}]");
+        config.put("allowed.paths", file.getParent().toString());
+        config.put("host.name", "bench-host");
+        config.put("poll.interval.ms", "20");
+        config.put("value.converter", valueConverter);
+        config.put("value.converter.schemas.enable", "false");
+        return config;
     }
 
     private static void writeLines(Path file, int lines) throws IOException {
@@ -129,25 +151,34 @@ public final class TailBenchmark {
     }
 
     /**
-     * Creates the connector (writing to the topic of its own name) and times it until the topic holds every
-     * line; {@code cpuTicks}, when given, receives the agent's CPU time meanwhile.
+     * Runs the connector twice on the whole file, each time into a new topic: once to warm the worker's JIT up,
+     * then timed until the topic holds every line. {@code cpuTicks}, when given, receives the agent's CPU time
+     * during the timed run.
      */
     private static double connectorRate(KafkaBroker kafka, ConnectWorker agent, String name, int lines,
-                                        Map<String, String> config, long[] cpuTicks)
+                                        Function<String, Map<String, String>> configForTopic, long[] cpuTicks)
             throws IOException, InterruptedException {
-        kafka.createTopic(name, 1);
+        run(kafka, agent, name + "-warmup", lines, configForTopic);
         long cpuBefore = cpuTicks(agent.process().pid());
+        double seconds = run(kafka, agent, name, lines, configForTopic);
+        if (cpuTicks != null) {
+            cpuTicks[0] = cpuTicks(agent.process().pid()) - cpuBefore;
+        }
+        return lines / seconds;
+    }
+
+    /** Seconds from creating the connector until its topic (named like it) holds every line. */
+    private static double run(KafkaBroker kafka, ConnectWorker agent, String name, int lines,
+                              Function<String, Map<String, String>> configForTopic) throws InterruptedException {
+        kafka.createTopic(name, 1);
         long start = System.nanoTime();
-        agent.putConnector(name, config);
+        agent.putConnector(name, configForTopic.apply(name));
         while (kafka.recordCount(name) < lines) {
             Thread.sleep(50);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        if (cpuTicks != null) {
-            cpuTicks[0] = cpuTicks(agent.process().pid()) - cpuBefore;
-        }
         agent.deleteConnector(name);
-        return lines / seconds;
+        return seconds;
     }
 
     /** utime + stime of a process, in clock ticks (1/100 s on Linux). */

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -52,7 +51,8 @@ class ExactlyOnceIT {
         worker.awaitRunning("eos", 1, Duration.ofMinutes(2));
 
         List<JsonNode> values = TailTopics.readExactly(kafka, "it-eos", lines, Duration.ofMinutes(3));
-        assertEquals(IntStream.range(0, lines).mapToObj(i -> "eos line " + i).toList(), TailTopics.messages(values));
+        TailTopics.assertLines(IntStream.range(0, lines).mapToObj(i -> "eos line " + i).toList(),
+                TailTopics.messages(values));
         worker.stop();
     }
 }

@@ -28,9 +28,11 @@ class PackagingIT {
     }
 
     @Test
-    void serviceFileDeclaresTheConnectorForServiceLoaderDiscovery() {
+    void serviceFilesDeclareTheConnectorAndTheConverterForServiceLoaderDiscovery() {
         assertEquals(List.of("io.logcollect.tail.FileTailSourceConnector"),
                 plugin.services("org.apache.kafka.connect.source.SourceConnector"));
+        assertEquals(List.of("io.logcollect.tail.record.LogRecordJsonConverter"),
+                plugin.services("org.apache.kafka.connect.storage.Converter"));
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,32 @@ import java.util.function.Predicate;
 final class TailTopics {
 
     private TailTopics() {
+    }
+
+    /**
+     * Fails unless {@code actual} is {@code expected}, line for line, saying how they differ in a few lines
+     * (counts, duplicates, missing lines, the first difference) rather than printing both lists.
+     */
+    static void assertLines(List<String> expected, List<String> actual) {
+        if (expected.equals(actual)) {
+            return;
+        }
+        if (actual == null) {
+            throw new AssertionError("expected " + expected.size() + " lines, got none");
+        }
+        Map<String, Integer> seen = new HashMap<>();
+        actual.forEach(line -> seen.merge(line, 1, Integer::sum));
+        long duplicates = seen.values().stream().filter(n -> n > 1).count();
+        List<String> missing = expected.stream().filter(line -> !seen.containsKey(line)).toList();
+        int first = 0;
+        while (first < Math.min(expected.size(), actual.size()) && expected.get(first).equals(actual.get(first))) {
+            first++;
+        }
+        throw new AssertionError(String.format("expected %d lines, got %d; %d lines duplicated, %d missing %s; "
+                        + "first difference at index %d: expected <%s> but was <%s>", expected.size(), actual.size(),
+                duplicates, missing.size(), missing.subList(0, Math.min(5, missing.size())), first,
+                first < expected.size() ? expected.get(first) : "(end)",
+                first < actual.size() ? actual.get(first) : "(end)"));
     }
 
     static List<JsonNode> read(KafkaBroker broker, String topic, Duration timeout, Predicate<List<JsonNode>> done) {
