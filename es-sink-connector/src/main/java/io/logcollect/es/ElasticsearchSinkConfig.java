@@ -189,8 +189,15 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
                 "Index patterns of the template. Empty: derived from index.name.format and the connector's 'topics'"
                         + " (e.g. web_log-* for topic web_log); with 'topics.regex' the topic part becomes '*'.",
                 INDEX_GROUP, ++order, Width.LONG, "Template patterns");
-        def.define(INDEX_TEMPLATE_PRIORITY, Type.INT, 200, ConfigDef.Range.atLeast(0), Importance.LOW,
-                "Priority of the composable template (above Elasticsearch's built-in logs-*-* at 100).", INDEX_GROUP,
+        def.define(INDEX_TEMPLATE_PRIORITY, Type.INT, null, ConfigDef.LambdaValidator.with((key, value) -> {
+            if (value != null && (Integer) value < 0) {
+                throw new ConfigException(key, value, "must be at least 0");
+            }
+        }, () -> "[0,...], or unset for the derived priority"), Importance.LOW,
+                "Priority of the composable template (order of a legacy one). Default: 200 plus the length of the"
+                        + " patterns' shortest literal prefix, so the template of topic 'web-api' outranks that of"
+                        + " 'web' on web-api indices instead of clashing with it (Elasticsearch refuses overlapping"
+                        + " templates of equal priority), and both outrank the built-in logs-*-* at 100.", INDEX_GROUP,
                 ++order, Width.SHORT, "Template priority");
         def.define(INDEX_TEMPLATE_SHARDS, Type.INT, 1, ConfigDef.Range.atLeast(1), Importance.LOW,
                 "index.number_of_shards in the template.", INDEX_GROUP, ++order, Width.SHORT, "Shards");

@@ -209,8 +209,9 @@ public class ElasticsearchSinkTask extends SinkTask {
                     .replaceAll("[^a-z0-9_.-]", "_");
         }
         boolean composable = engineInfo.composableTemplates();
+        Integer priority = config.getInt(ElasticsearchSinkConfig.INDEX_TEMPLATE_PRIORITY);
         String body = IndexTemplates.body(patterns, composable, config.dataStreams(),
-                config.getInt(ElasticsearchSinkConfig.INDEX_TEMPLATE_PRIORITY),
+                priority != null ? priority : IndexTemplates.derivedPriority(patterns),
                 config.getInt(ElasticsearchSinkConfig.INDEX_TEMPLATE_SHARDS),
                 config.getInt(ElasticsearchSinkConfig.INDEX_TEMPLATE_REPLICAS));
         try {

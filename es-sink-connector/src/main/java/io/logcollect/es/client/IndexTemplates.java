@@ -38,6 +38,17 @@ public final class IndexTemplates {
     }
 
     /**
+     * 200 plus the length of the shortest literal prefix (up to the first {@code *}) of {@code patterns}: a
+     * more specific template outranks a less specific one whose patterns overlap it, which Elasticsearch and
+     * OpenSearch refuse at equal priority.
+     */
+    public static int derivedPriority(List<String> patterns) {
+        int prefix = patterns.stream().mapToInt(p -> p.indexOf('*') < 0 ? p.length() : p.indexOf('*')).min()
+                .orElse(0);
+        return 200 + Math.min(prefix, 255);
+    }
+
+    /**
      * The template body.
      *
      * @param composable  {@code _index_template} (OpenSearch, Elasticsearch 7.8+) or legacy {@code _template}

@@ -13,6 +13,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class IndexTemplatesTest {
 
     @Test
+    void aMoreSpecificTemplateOutranksTheOneItOverlaps() {
+        assertEquals(204, IndexTemplates.derivedPriority(List.of("web-*")));
+        assertEquals(208, IndexTemplates.derivedPriority(List.of("web-api-*")));
+        assertEquals(204, IndexTemplates.derivedPriority(List.of("shop-orders-*", "web-*")));
+        assertEquals(208, IndexTemplates.derivedPriority(List.of("web-logs")));
+        assertEquals(455, IndexTemplates.derivedPriority(List.of("x".repeat(300) + "-*")));
+    }
+
+    @Test
     void composableTemplateHasTheLogMapping() throws Exception {
         JsonNode body = new ObjectMapper().readTree(IndexTemplates.body(List.of("web_log-*"), true, false, 200, 1, 0));
         assertEquals("web_log-*", body.at("/index_patterns/0").asText());
