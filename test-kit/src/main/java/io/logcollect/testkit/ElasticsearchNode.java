@@ -15,7 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An Elasticsearch 8 node from the integ-test distribution (no bundled JDK; runs on this JDK). Elasticsearch
+ * An Elasticsearch node from an integ-test distribution (no bundled JDK): 8 by default, 7 and 9 for the
+ * compatibility tests. 7 and 8 run on this JDK, 9 on a JDK 21+ ({@link Locations#javaHome}). Elasticsearch
  * refuses to run as root, so when the tests run as root the node runs as {@code nobody} in a copy of the
  * distribution that user owns.
  */
@@ -50,9 +51,21 @@ public final class ElasticsearchNode extends SearchNode {
      * basic authentication, user {@value #SUPERUSER}.
      */
     public static ElasticsearchNode start(Map<String, String> settings, String superuserPassword) {
-        Path dir = Workspace.newDirectory("elasticsearch");
+        return start(8, settings, superuserPassword);
+    }
+
+    /** A node without security of another major version: 7 or 9 (or 8). */
+    public static ElasticsearchNode startMajor(int major) {
+        return start(major, Map.of(), null);
+    }
+
+    private static ElasticsearchNode start(int major, Map<String, String> settings, String superuserPassword) {
+        Path javaHome = major >= 9 ? Locations.javaHome(21).orElseThrow(() -> new IllegalStateException(
+                "Elasticsearch " + major + " needs a JDK 21+: install one under /usr/lib/jvm or set LOGCOLLECT_JAVA21_HOME"))
+                : Locations.currentJavaHome();
+        Path dir = Workspace.newDirectory("elasticsearch" + major);
         Path home = dir.resolve("home");
-        copyTree(Locations.elasticsearchDistribution(), home);
+        copyTree(Locations.elasticsearchDistribution(major), home);
         int httpPort = Ports.free();
         TestCertificates certificates = superuserPassword == null ? null : TestCertificates.create();
 
@@ -66,7 +79,9 @@ public final class ElasticsearchNode extends SearchNode {
         yml.put("path.data", dir.resolve("data").toString());
         yml.put("path.logs", dir.resolve("logs").toString());
         yml.put("action.destructive_requires_name", "false");
-        yml.put("xpack.security.enabled", String.valueOf(certificates != null));
+        if (Files.isDirectory(home.resolve("modules/x-pack-security"))) {
+            yml.put("xpack.security.enabled", String.valueOf(certificates != null));
+        }
         if (certificates != null) {
             Path certs = home.resolve("config/certs");
             copyTree(certificates.directory(), certs);
@@ -91,7 +106,7 @@ public final class ElasticsearchNode extends SearchNode {
         if (root) {
             chownToNobody(dir);
         }
-        Map<String, String> env = Map.of("ES_JAVA_HOME", Locations.currentJavaHome().toString());
+        Map<String, String> env = Map.of("ES_JAVA_HOME", javaHome.toString());
         if (certificates != null) {
             ServiceProcess.runOnce("elasticsearch-users", asServiceUser(root, List.of(
                             home.resolve("bin/elasticsearch-users").toString(), "useradd", SUPERUSER,

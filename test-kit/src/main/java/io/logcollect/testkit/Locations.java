@@ -50,9 +50,14 @@ public final class Locations {
         }
     }
 
-    /** The unpacked Elasticsearch distribution. */
+    /** The unpacked Elasticsearch 8 distribution. */
     public static Path elasticsearchDistribution() {
-        Path distribution = root().resolve("test-runtimes/elasticsearch/target/distribution");
+        return elasticsearchDistribution(8);
+    }
+
+    /** The unpacked Elasticsearch distribution of a major version: 7, 8 or 9 (see test-runtimes/elasticsearch). */
+    public static Path elasticsearchDistribution(int major) {
+        Path distribution = root().resolve("test-runtimes/elasticsearch/target/distribution" + (major == 8 ? "" : "-" + major));
         try (Stream<Path> homes = Files.exists(distribution) ? Files.list(distribution) : Stream.empty()) {
             return homes.filter(p -> p.getFileName().toString().startsWith("elasticsearch-")).findFirst()
                     .orElseThrow(() -> new IllegalStateException("the Elasticsearch distribution is not unpacked under "

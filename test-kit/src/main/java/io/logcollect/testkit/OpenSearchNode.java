@@ -26,11 +26,19 @@ public final class OpenSearchNode extends SearchNode {
 
     /** Starts a node on free ports; {@code settings} are added to its node settings. */
     public static OpenSearchNode start(Map<String, String> settings) {
-        Path dir = Workspace.newDirectory("opensearch");
-        int httpPort = Ports.free();
         Optional<Path> modernJava = Locations.javaHome(21);
-        Path javaHome = modernJava.orElse(Locations.currentJavaHome());
-        String runtime = modernJava.isPresent() ? "opensearch3" : "opensearch2";
+        return start(modernJava.isPresent() ? "opensearch3" : "opensearch2",
+                modernJava.orElse(Locations.currentJavaHome()), settings);
+    }
+
+    /** An OpenSearch 2 node on this JDK, whatever JDKs are installed: for the compatibility tests. */
+    public static OpenSearchNode startOpenSearch2() {
+        return start("opensearch2", Locations.currentJavaHome(), Map.of());
+    }
+
+    private static OpenSearchNode start(String runtime, Path javaHome, Map<String, String> settings) {
+        Path dir = Workspace.newDirectory(runtime);
+        int httpPort = Ports.free();
         Map<String, String> all = new LinkedHashMap<>();
         all.put("http.port", String.valueOf(httpPort));
         all.put("transport.port", String.valueOf(Ports.free()));

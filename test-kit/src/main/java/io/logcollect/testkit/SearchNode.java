@@ -72,13 +72,28 @@ public abstract class SearchNode {
         http.post("/" + index + "/_refresh", null).expectOk();
     }
 
-    /** The number of documents in an index pattern after a refresh; 0 when nothing matches it. */
+    /**
+     * The number of documents in an index pattern after a refresh; 0 when nothing matches it. An index the
+     * sink has just created answers 503 until its primary shard starts; that is waited out (up to 30 s).
+     */
     public long count(String index) {
-        HttpJson.Response refresh = http.post("/" + index + "/_refresh?ignore_unavailable=true&allow_no_indices=true",
-                null);
-        refresh.expectOk();
-        return http.get("/" + index + "/_count?ignore_unavailable=true&allow_no_indices=true").expectOk()
-                .path("count").asLong();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            HttpJson.Response refresh = http.post("/" + index
+                    + "/_refresh?ignore_unavailable=true&allow_no_indices=true", null);
+            HttpJson.Response count = refresh.status() == 503 ? refresh
+                    : http.get("/" + index + "/_count?ignore_unavailable=true&allow_no_indices=true");
+            if (count.status() != 503 || System.nanoTime() > deadline) {
+                refresh.expectOk();
+                return count.expectOk().path("count").asLong();
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     /** Searches with a JSON query body and returns the response. */
