@@ -1,5 +1,6 @@
 package io.logcollect.es.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.logcollect.testkit.ConnectWorker;
 import io.logcollect.testkit.DeliveryCheck;
 import io.logcollect.testkit.KafkaBroker;
@@ -57,6 +58,42 @@ class OpenSearchSinkIT {
         SinkFixtures.awaitExactCount(node, topic + "-*", records, Duration.ofMinutes(3));
         assertEquals(100_000, node.count(topic + "-" + SinkFixtures.DAYS.get(0)));
         assertEquals("RUNNING", SinkFixtures.taskState(worker, name));
+        worker.deleteConnector(name);
+    }
+
+    /**
+     * Changing {@code tasks.max} twice mid-load stops every task (abandoning what it buffered) and moves
+     * partitions between the new tasks' consumers (revoking them from the first to start): whatever was not
+     * acknowledged is re-delivered, and ids make it land once.
+     */
+    @Test
+    void partitionsMovingBetweenTasksMidLoadLoseAndDuplicateNothing() {
+        String topic = "os-rebalance";
+        int records = 300_000;
+        kafka.createTopic(topic, 4);
+        SinkFixtures.produce(kafka, topic, 0, records);
+        String name = topic + "-sink";
+        worker.putConnector(name, SinkFixtures.connector(topic, node, Map.of("tasks.max", "1")));
+        worker.awaitRunning(name, 1, Duration.ofSeconds(90));
+        SinkFixtures.await("a first part indexed", Duration.ofMinutes(2),
+                () -> SinkFixtures.indexed(node, topic + "-*") >= 50_000);
+
+        worker.putConnector(name, SinkFixtures.connector(topic, node, Map.of("tasks.max", "3")));
+        worker.awaitRunning(name, 3, Duration.ofSeconds(90));
+        SinkFixtures.await("a second part indexed", Duration.ofMinutes(2),
+                () -> SinkFixtures.indexed(node, topic + "-*") >= 150_000);
+        long beforeSecondMove = node.count(topic + "-*");
+        worker.putConnector(name, SinkFixtures.connector(topic, node, Map.of("tasks.max", "2")));
+        worker.awaitRunning(name, 2, Duration.ofSeconds(90));
+        assertTrue(beforeSecondMove < records, "everything was indexed before the second move; it proves nothing");
+
+        SinkFixtures.awaitExactCount(node, topic + "-*", records, Duration.ofMinutes(3));
+        for (int day = 0; day < 3; day++) {
+            assertEquals(100_000, node.count(topic + "-" + SinkFixtures.DAYS.get(day)));
+        }
+        for (JsonNode task : worker.status(name).path("tasks")) {
+            assertEquals("RUNNING", task.path("state").asText(), task.toString());
+        }
         worker.deleteConnector(name);
     }
 
