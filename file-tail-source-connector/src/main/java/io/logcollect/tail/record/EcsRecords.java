@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -145,7 +146,7 @@ public final class EcsRecords {
         private final int hash;
 
         SourcePartition(Map<String, Object> entries) {
-            this.entries = entries;
+            this.entries = Collections.unmodifiableMap(entries);
             this.hash = entries.hashCode();
         }
 
