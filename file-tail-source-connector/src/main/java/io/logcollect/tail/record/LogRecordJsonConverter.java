@@ -77,6 +77,7 @@ public final class LogRecordJsonConverter implements Converter {
             generator = newGenerator();
             return fallback.fromConnectData(topic, schema, value);
         } catch (IOException e) {
+            generator = newGenerator();
             throw new DataException("cannot write JSON for topic " + topic, e);
         }
     }
