@@ -7,7 +7,6 @@ import io.logcollect.testkit.TestServices;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -28,13 +27,7 @@ class ElasticsearchSinkIT {
         try {
             String topic = "es-crash";
             int records = 300_000;
-            kafka.createTopic(topic, 2);
-            SinkFixtures.produce(kafka, topic, 0, records);
-            String name = topic + "-sink";
-            worker.putConnector(name, SinkFixtures.connector(topic, node, Map.of()));
-            worker.awaitRunning(name, 1, Duration.ofSeconds(90));
-            SinkFixtures.await("a first part indexed", Duration.ofMinutes(2),
-                    () -> SinkFixtures.indexed(node, topic + "-*") >= 80_000);
+            String name = SinkFixtures.startLoad(kafka, worker, node, topic, 2, records, 80_000);
 
             worker.kill();
             long before = node.count(topic + "-*");

@@ -39,13 +39,7 @@ class OpenSearchSinkIT {
     void theEngineDownForAMinuteMidLoadLosesAndDuplicatesNothing() {
         String topic = "os-outage";
         int records = 300_000;
-        kafka.createTopic(topic, 2);
-        SinkFixtures.produce(kafka, topic, 0, records);
-        String name = topic + "-sink";
-        worker.putConnector(name, SinkFixtures.connector(topic, node, Map.of()));
-        worker.awaitRunning(name, 1, Duration.ofSeconds(90));
-        SinkFixtures.await("a first part indexed", Duration.ofMinutes(2),
-                () -> SinkFixtures.indexed(node, topic + "-*") >= 60_000);
+        String name = SinkFixtures.startLoad(kafka, worker, node, topic, 2, records, 60_000);
 
         node.stop();
         long downUntil = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -70,13 +64,7 @@ class OpenSearchSinkIT {
     void partitionsMovingBetweenTasksMidLoadLoseAndDuplicateNothing() {
         String topic = "os-rebalance";
         int records = 300_000;
-        kafka.createTopic(topic, 4);
-        SinkFixtures.produce(kafka, topic, 0, records);
-        String name = topic + "-sink";
-        worker.putConnector(name, SinkFixtures.connector(topic, node, Map.of("tasks.max", "1")));
-        worker.awaitRunning(name, 1, Duration.ofSeconds(90));
-        SinkFixtures.await("a first part indexed", Duration.ofMinutes(2),
-                () -> SinkFixtures.indexed(node, topic + "-*") >= 50_000);
+        String name = SinkFixtures.startLoad(kafka, worker, node, topic, 4, records, 50_000);
 
         worker.putConnector(name, SinkFixtures.connector(topic, node, Map.of("tasks.max", "3")));
         worker.awaitRunning(name, 3, Duration.ofSeconds(90));

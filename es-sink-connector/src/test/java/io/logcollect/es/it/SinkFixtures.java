@@ -70,6 +70,22 @@ final class SinkFixtures {
         return config;
     }
 
+    /**
+     * Produces {@code records} records into a new topic of {@code partitions} partitions, starts its sink
+     * connector ({@code <topic>-sink}, one task) and returns its name once {@code firstPart} documents are
+     * indexed: the middle of a load, where the fault tests strike.
+     */
+    static String startLoad(KafkaBroker kafka, ConnectWorker worker, SearchNode node, String topic, int partitions,
+                            int records, long firstPart) {
+        kafka.createTopic(topic, partitions);
+        produce(kafka, topic, 0, records);
+        String name = topic + "-sink";
+        worker.putConnector(name, connector(topic, node, Map.of()));
+        worker.awaitRunning(name, 1, Duration.ofSeconds(90));
+        await("a first part indexed", Duration.ofMinutes(2), () -> indexed(node, topic + "-*") >= firstPart);
+        return name;
+    }
+
     /** Waits until {@code condition} holds, failing with {@code what} after the timeout. */
     static void await(String what, Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
