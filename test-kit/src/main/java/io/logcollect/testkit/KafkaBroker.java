@@ -3,6 +3,7 @@ package io.logcollect.testkit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -10,6 +11,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -17,9 +19,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -130,11 +134,38 @@ public final class KafkaBroker {
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000));
     }
 
+    /**
+     * Creates a topic and returns once the broker leads every one of its partitions. Returning earlier lets an
+     * idempotent producer with several requests in flight lose a batch for good: its first request is refused
+     * (NOT_LEADER_OR_FOLLOWER), a later one is accepted, and every retry of the first then fails with
+     * OUT_OF_ORDER_SEQUENCE_NUMBER until it expires (KAFKA-15591, not fixed in Kafka 4.3).
+     */
     public void createTopic(String topic, int partitions) {
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+            for (int partition = 0; partition < partitions; partition++) {
+                ends.put(new TopicPartition(topic, partition), OffsetSpec.latest());
+            }
+            awaitLeader(admin, ends);
         } catch (Exception e) {
             throw new IllegalStateException("cannot create topic " + topic, e);
+        }
+    }
+
+    /** Only a partition's leader answers a ListOffsets request; until it does, the request fails retriably. */
+    private static void awaitLeader(Admin admin, Map<TopicPartition, OffsetSpec> partitions) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                admin.listOffsets(partitions).all().get(30, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
         }
     }
 
