@@ -10,9 +10,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
@@ -28,6 +30,10 @@ import java.util.function.Predicate;
  * requests outstanding. Transient failures (429, 5xx, timeouts, connection errors) put the item back after an
  * exponential backoff with jitter; every item ends with exactly one {@link Outcome} given to the listener
  * (unless it was {@link #discard discarded}).
+ *
+ * <p>Operations on one document id reach the engine in the order they were added, retries included: an item is
+ * not sent while an earlier item of its id, in another request, is in flight or waiting for a retry. Items of one
+ * id may share a request, since the engine applies a shard's items in request order.
  *
  * <p>One dispatcher thread builds and sends requests; answers are handled on the transport's threads. The
  * engine knows nothing of Kafka Connect.
@@ -49,6 +55,11 @@ public final class BulkEngine implements AutoCloseable {
     private final PriorityQueue<BulkItem> waiting =
             new PriorityQueue<>(Comparator.comparingLong(item -> item.notBeforeNanos));
     private final Set<List<BulkItem>> inFlightBatches = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Ids of items sent and not finished yet: in flight, waiting for a retry, or queued again for it. */
+    private final Map<String, IdClaim> claims = new HashMap<>();
+    private long batchNumber;
+    /** Every queued item within reach waits for an earlier item of its id: nothing to send until one finishes. */
+    private boolean readyHeld;
     private long readyBytes;
     private int inFlight;
     private int outstanding;
@@ -177,6 +188,7 @@ public final class BulkEngine implements AutoCloseable {
                     }
                 }
             }
+            readyHeld = false;
             changed.signalAll();
             return count;
         } finally {
@@ -191,6 +203,7 @@ public final class BulkEngine implements AutoCloseable {
             if (tagMatches.test(item.tag())) {
                 items.remove();
                 item.abandoned = true;
+                release(item);
                 if (countBytes) {
                     readyBytes -= item.sizeInBytes();
                 }
@@ -221,6 +234,7 @@ public final class BulkEngine implements AutoCloseable {
             }
             ready.clear();
             waiting.clear();
+            claims.clear();
             readyBytes = 0;
             outstanding = 0;
             changed.signalAll();
@@ -243,8 +257,12 @@ public final class BulkEngine implements AutoCloseable {
             while (!closed) {
                 long now = System.nanoTime();
                 promoteDueRetries(now);
-                if (inFlight < settings.maxInFlight() && !ready.isEmpty() && batchIsDue(now)) {
+                if (inFlight < settings.maxInFlight() && !readyHeld && !ready.isEmpty() && batchIsDue(now)) {
                     List<BulkItem> batch = takeBatch();
+                    if (batch.isEmpty()) {
+                        readyHeld = true;
+                        continue;
+                    }
                     inFlight++;
                     inFlightBatches.add(batch);
                     lock.unlock();
@@ -256,7 +274,7 @@ public final class BulkEngine implements AutoCloseable {
                     continue;
                 }
                 long waitNanos = Long.MAX_VALUE;
-                if (!ready.isEmpty() && inFlight < settings.maxInFlight()) {
+                if (!ready.isEmpty() && !readyHeld && inFlight < settings.maxInFlight()) {
                     waitNanos = ready.peekFirst().enqueuedNanos + TimeUnit.MILLISECONDS.toNanos(settings.lingerMillis())
                             - now;
                 }
@@ -301,22 +319,79 @@ public final class BulkEngine implements AutoCloseable {
             ready.addFirst(item);
             readyBytes += item.sizeInBytes();
         }
+        readyHeld = false;
     }
 
+    /**
+     * Takes the next batch from the queue, leaving in place, in their order, items that must wait for an earlier
+     * item of their id. At most {@code batchSize} waiting items are looked past, so that a queue full of them
+     * costs no more than a batch.
+     */
     private List<BulkItem> takeBatch() {
+        long number = ++batchNumber;
         List<BulkItem> batch = new ArrayList<>(Math.min(ready.size(), settings.batchSize()));
+        List<BulkItem> held = new ArrayList<>();
         long bytes = 0;
-        while (!ready.isEmpty() && batch.size() < settings.batchSize()) {
+        while (!ready.isEmpty() && batch.size() < settings.batchSize() && held.size() < settings.batchSize()) {
             BulkItem next = ready.peekFirst();
             if (!batch.isEmpty() && bytes + next.sizeInBytes() > settings.maxBytes()) {
                 break;
             }
             ready.pollFirst();
+            if (!claim(next, number)) {
+                held.add(next);
+                continue;
+            }
             readyBytes -= next.sizeInBytes();
             bytes += next.sizeInBytes();
             batch.add(next);
         }
+        for (int i = held.size() - 1; i >= 0; i--) {
+            ready.addFirst(held.get(i));
+        }
         return batch;
+    }
+
+    /**
+     * Claims the item's id for batch {@code number}, or says it must wait: an item seen for the first time may go
+     * only if no other batch holds its id. An item sent before holds its claim until it finishes; it is never
+     * held back, since the items that came after it are.
+     */
+    private boolean claim(BulkItem item, long number) {
+        if (item.id() == null || item.claimed) {
+            return true;
+        }
+        IdClaim claim = claims.get(item.id());
+        if (claim == null) {
+            claims.put(item.id(), new IdClaim(number));
+        } else if (claim.batch == number) {
+            claim.items++;
+        } else {
+            return false;
+        }
+        item.claimed = true;
+        return true;
+    }
+
+    private void release(BulkItem item) {
+        if (!item.claimed) {
+            return;
+        }
+        item.claimed = false;
+        IdClaim claim = claims.get(item.id());
+        if (--claim.items == 0) {
+            claims.remove(item.id());
+        }
+    }
+
+    /** How many items of one id are sent and not finished, and the batch that first took them. */
+    private static final class IdClaim {
+        final long batch;
+        int items = 1;
+
+        IdClaim(long batch) {
+            this.batch = batch;
+        }
     }
 
     private void send(List<BulkItem> batch) {
@@ -453,16 +528,20 @@ public final class BulkEngine implements AutoCloseable {
         try {
             inFlight--;
             for (BulkItem item : requeue) {
-                if (!item.abandoned) {
+                if (item.abandoned) {
+                    release(item);
+                } else {
                     waiting.add(item);
                     requeued++;
                 }
             }
             for (Finished f : finished) {
+                release(f.item());
                 if (!f.item().abandoned) {
                     report.add(f);
                 }
             }
+            readyHeld = false;
             changed.signalAll();
         } finally {
             lock.unlock();

@@ -19,6 +19,8 @@ public final class BulkItem {
     int attempts;
     long notBeforeNanos;
     long enqueuedNanos;
+    /** Whether the item holds a claim on its id: sent and not finished. Guarded by the engine's lock. */
+    boolean claimed;
     /** Set once the item no longer counts as outstanding: its outcome was reported, it was discarded, or the
      * engine closed. Answers for such an item are ignored. */
     volatile boolean abandoned;

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,6 +28,8 @@ class BulkEngineTest {
     /** Answers each request by a function of the ids it carries, recording what it was sent. */
     private static final class ScriptedTransport implements BulkTransport {
         final List<List<String>> requests = new CopyOnWriteArrayList<>();
+        /** Per request, each item as its action and id, e.g. {@code "delete k"}. */
+        final List<List<String>> operations = new CopyOnWriteArrayList<>();
         final AtomicInteger concurrent = new AtomicInteger();
         final AtomicInteger maxConcurrent = new AtomicInteger();
         volatile Function<List<String>, CompletableFuture<Response>> answer = ScriptedTransport::allCreated;
@@ -35,12 +38,16 @@ class BulkEngineTest {
         @Override
         public CompletableFuture<Response> send(byte[] ndjson) {
             List<String> ids = new ArrayList<>();
+            List<String> actions = new ArrayList<>();
             for (String line : new String(ndjson, StandardCharsets.UTF_8).split("\n")) {
                 int at = line.indexOf("\"_id\":\"");
                 if (line.startsWith("{\"create\"") || line.startsWith("{\"index\"") || line.startsWith("{\"delete\"")) {
-                    ids.add(at < 0 ? "" : line.substring(at + 7, line.indexOf('"', at + 7)));
+                    String id = at < 0 ? "" : line.substring(at + 7, line.indexOf('"', at + 7));
+                    ids.add(id);
+                    actions.add(line.substring(2, line.indexOf('"', 2)) + " " + id);
                 }
             }
+            operations.add(actions);
             requests.add(ids);
             int now = concurrent.incrementAndGet();
             maxConcurrent.accumulateAndGet(now, Math::max);
@@ -214,6 +221,50 @@ class BulkEngineTest {
         assertEquals(0, engine.outstanding());
         sleep(100);
         assertTrue(outcomes.isEmpty());
+    }
+
+    @Test
+    void anOperationOnAnIdIsNotSentBeforeTheEarlierOneIsAppliedEvenAcrossRetries() throws Exception {
+        Map<String, Integer> attempts = new ConcurrentHashMap<>();
+        transport.delayMillis = 30;
+        transport.answer = ids -> CompletableFuture.completedFuture(ScriptedTransport.itemsResponse(ids,
+                id -> id.equals("k") && attempts.merge(id, 1, Integer::sum) == 1 ? 429 : 201));
+        engine(2, 60_000, 3, 5);
+        engine.add(new BulkItem(BulkAction.INDEX, "idx", "k", "{\"v\":1}".getBytes(StandardCharsets.UTF_8), "k-index"));
+        engine.add(new BulkItem(BulkAction.CREATE, "idx", "a", "{}".getBytes(StandardCharsets.UTF_8), "a"));
+        engine.add(new BulkItem(BulkAction.DELETE, "idx", "k", null, "k-delete"));
+        engine.add(new BulkItem(BulkAction.CREATE, "idx", "b", "{}".getBytes(StandardCharsets.UTF_8), "b"));
+        assertTrue(engine.flush(Duration.ofSeconds(10)));
+
+        assertEquals(List.of(List.of("index k", "create a"), List.of("create b"), List.of("index k"),
+                List.of("delete k")), transport.operations);
+        assertEquals(4, order.size());
+        assertEquals(List.of("k-index", "k-delete"), order.stream().filter(tag -> tag.startsWith("k-")).toList());
+    }
+
+    @Test
+    void operationsOnOneIdShareARequestInTheirOrder() throws Exception {
+        engine(10, 60_000, 2, 3);
+        engine.add(new BulkItem(BulkAction.INDEX, "idx", "k", "{\"v\":1}".getBytes(StandardCharsets.UTF_8), "k1"));
+        engine.add(new BulkItem(BulkAction.INDEX, "idx", "k", "{\"v\":2}".getBytes(StandardCharsets.UTF_8), "k2"));
+        engine.add(new BulkItem(BulkAction.DELETE, "idx", "k", null, "k3"));
+        assertTrue(engine.flush(Duration.ofSeconds(5)));
+        assertEquals(List.of(List.of("index k", "index k", "delete k")), transport.operations);
+        assertEquals(List.of("k1", "k2", "k3"), order);
+    }
+
+    @Test
+    void aQueueOfItemsWaitingForOneIdDoesNotHoldBackTheNextBatchesForever() throws Exception {
+        transport.delayMillis = 20;
+        engine(5, 0, 2, 3);
+        for (int i = 0; i < 50; i++) {
+            engine.add(new BulkItem(BulkAction.INDEX, "idx", "hot", "{}".getBytes(StandardCharsets.UTF_8), "hot-" + i));
+        }
+        add(0, 20);
+        assertTrue(engine.flush(Duration.ofSeconds(20)));
+        assertEquals(70, outcomes.size());
+        List<String> hot = order.stream().filter(tag -> tag.startsWith("hot-")).toList();
+        assertEquals(IntStream.range(0, 50).mapToObj(i -> "hot-" + i).toList(), hot);
     }
 
     @Test
