@@ -28,14 +28,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * to the same node in the same run. Prints both rates and their ratio.
  *
  * <pre>
- * mvn -o -q install -DskipTests -pl es-sink-connector -am
- * flock /tmp/logcollect-it.lock mvn -o -q -pl es-sink-connector exec:java -Dexec.args="500000 opensearch"
+ * bin/benchmark sink 400000 opensearch pinned
  * </pre>
  * Arguments: number of documents (default 500000), {@code opensearch} (default) or {@code elasticsearch}, and
  * optionally {@code pinned}: the engine on CPU 0, the worker, the broker and the raw loader on CPU 1 (with
  * {@code taskset}), like separate machines, so that the client side does not take CPU from the engine. The
- * connector runs twice over the same topic: with the worker's JsonConverter (schemaless maps, as the logcollect
- * workers are set up) and with StringConverter (JSON strings, indexed as they are).
+ * connector runs three times over the same topic, each between two raw runs: with JsonConverter (schemaless
+ * maps, the workers' default converter), StringConverter (JSON strings) and ByteArrayConverter (JSON bytes, the
+ * converter of the shipped sink config), the last two indexed as they are.
  */
 public final class SinkBenchmark {
 
@@ -109,9 +109,9 @@ public final class SinkBenchmark {
         // it, so that drifts of the machine (other load, warm-up) hit both sides alike.
         double[] rawRates = new double[4];
         double[] sinkRates = new double[3];
-        String[][] variants = {{json, "json", "JsonConverter (schemaless maps, as the logcollect workers)"},
+        String[][] variants = {{json, "json", "JsonConverter (schemaless maps, the workers' default)"},
                 {string, "string", "StringConverter (JSON strings)"},
-                {bytes, "bytes", "ByteArrayConverter (JSON bytes)"}};
+                {bytes, "bytes", "ByteArrayConverter (JSON bytes, as shipped)"}};
         rawRates[0] = raw(node, rawIndex + "-0", topic, docs);
         for (int v = 0; v < variants.length; v++) {
             long[] cpu = cpu();
