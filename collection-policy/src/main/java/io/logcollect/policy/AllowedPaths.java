@@ -53,23 +53,31 @@ public final class AllowedPaths {
      * (in the file's path and in the allowed directory's) is resolved.
      */
     public boolean permitsFile(Path file) {
-        Path real;
         try {
-            real = file.toRealPath();
+            return permitsRealPath(file.toRealPath());
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** Whether a real path (every link resolved) lies within an allowed directory, itself resolved. */
+    public boolean permitsRealPath(Path real) {
+        return realRootOf(real) != null;
+    }
+
+    /** The allowed directory, resolved, that holds a real path; null when none does. */
+    public Path realRootOf(Path real) {
         for (Path root : roots) {
             try {
                 Path realRoot = Files.exists(root, LinkOption.NOFOLLOW_LINKS) ? root.toRealPath() : root;
                 if (real.startsWith(realRoot)) {
-                    return true;
+                    return realRoot;
                 }
             } catch (IOException e) {
                 // an allowed directory that cannot be resolved permits nothing
             }
         }
-        return false;
+        return null;
     }
 
     @Override

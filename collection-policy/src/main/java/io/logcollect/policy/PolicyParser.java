@@ -128,7 +128,7 @@ public final class PolicyParser {
         if (!path.startsWith("/")) {
             throw new IllegalArgumentException("path '" + path + "' is not absolute");
         }
-        Globs.compile(path);
+        Globs.matcher(path);
         String normalized = Globs.normalize(path);
         if (List.of(normalized.split("/")).contains("..")) {
             throw new IllegalArgumentException("path '" + path + "' has '..' after a wildcard");

@@ -26,16 +26,16 @@ public final class FileTailSourceConfig extends AbstractConfig {
     public static final String CLOSE_INACTIVE_MS = "close.inactive.ms";
     public static final String MAX_OPEN_FILES = "max.open.files";
     public static final String RECORD_KEY = "record.key";
+    public static final String SCAN_MAX_ENTRIES = "scan.max.entries";
+    public static final String CLEAN_REMOVED_MS = "clean.removed.ms";
+    public static final String WATCH_ENABLED = "watch.enabled";
+    public static final String STATUS_TOPIC = "status.topic";
     /**
-     * Task configs only: the entries assigned to a task. Not a connector key, so Connect stores it resolved
-     * and task configs differ whenever the entries do, which makes a distributed worker replace the tasks
-     * (DESIGN.md section 5). Tasks read their entries from {@code collect.entries}, resolved at their start.
+     * Task configs only: the entries the connector assigned to a task, which is exactly what the task runs.
+     * Not a connector key, so Connect stores it resolved and task configs differ whenever the entries do, which
+     * makes workers replace the tasks (DESIGN.md section 5).
      */
     public static final String TASK_ENTRIES = "task.entries";
-    /** Task configs only: this task's position among the connector's tasks. */
-    public static final String TASK_INDEX = "task.index";
-    /** Task configs only: how many tasks share the entries. */
-    public static final String TASK_COUNT = "task.count";
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
             .define(COLLECT_ENTRIES, Type.STRING, "[]", Importance.HIGH,
@@ -68,7 +68,21 @@ public final class FileTailSourceConfig extends AbstractConfig {
                             + "end are closed first.")
             .define(RECORD_KEY, Type.STRING, "file", ConfigDef.ValidString.in("file", "none"), Importance.LOW,
                     "Record key: 'file' (host and file identity, so a file's lines stay in order on one "
-                            + "partition) or 'none'.");
+                            + "partition) or 'none'.")
+            .define(SCAN_MAX_ENTRIES, Type.INT, 100_000, ConfigDef.Range.atLeast(1), Importance.LOW,
+                    "A scan of one entry stops, with an error in the log, after looking at this many directory "
+                            + "entries, so a glob such as /** cannot make the agent walk a whole file system.")
+            .define(CLEAN_REMOVED_MS, Type.LONG, 86_400_000L, ConfigDef.Range.atLeast(-1), Importance.LOW,
+                    "The stored position of a file that no scan has found for this long (deleted, or renamed "
+                            + "out of the globs) is deleted from the offsets, so they do not grow forever. A file "
+                            + "found again after that is read from its first byte. -1 keeps positions forever.")
+            .define(WATCH_ENABLED, Type.BOOLEAN, true, Importance.LOW,
+                    "Also watch the directories the globs walk (inotify), so a new file is opened as soon as it "
+                            + "appears, even if it is renamed away before the next scan. Scans go on either way.")
+            .define(STATUS_TOPIC, Type.STRING, "logcollect-status", Importance.MEDIUM,
+                    "Topic of the agent's own records: the checkpoint of each entry (when it was first applied, "
+                            + "which files have stored positions) and deleted positions. It must exist or be "
+                            + "created automatically by the broker.");
 
     public FileTailSourceConfig(Map<String, String> props) {
         super(CONFIG_DEF, props);

@@ -24,6 +24,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -35,8 +38,17 @@ public class FileTailSourceConnector extends SourceConnector {
     private static final Logger log = LoggerFactory.getLogger(FileTailSourceConnector.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    /**
+     * When, after a start, the connector asks its worker to regenerate the task configs. A restart with tasks
+     * (what the etcd provider asks for after a policy change) restarts the tasks on their stored configs, and a
+     * standalone worker does not ask the connector for new ones; asking once the connector runs makes the
+     * worker compare them and replace the tasks only if their entries changed.
+     */
+    private static final long[] RECONFIGURE_AFTER_MS = {1000, 5000};
+
     private Map<String, String> props;
     private List<JsonNode> validEntries;
+    private ScheduledExecutorService reconfigure;
 
     @Override
     public String version() {
@@ -64,6 +76,14 @@ public class FileTailSourceConnector extends SourceConnector {
         }
         log.info("Policy '{}': {} entries to collect, {} refused", config.policy(), validEntries.size(),
                 policy.errors().size());
+        reconfigure = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "logcollect-tail-reconfigure");
+            thread.setDaemon(true);
+            return thread;
+        });
+        for (long delay : RECONFIGURE_AFTER_MS) {
+            reconfigure.schedule(context::requestTaskReconfiguration, delay, TimeUnit.MILLISECONDS);
+        }
     }
 
     private static ParsedPolicy parse(String entries, AllowedPaths allowed) {
@@ -80,10 +100,9 @@ public class FileTailSourceConnector extends SourceConnector {
     }
 
     /**
-     * Entries go round-robin to at most {@code maxTasks} tasks; one task runs even with no entry. Each task
-     * config keeps {@code collect.entries} (Connect stores it as the connector's {@code ${etcd:...}} reference
-     * and resolves it again whenever the task starts, so a task restarted after a policy change reads the new
-     * entries) and names its share by index and count.
+     * Entries go round-robin to at most {@code maxTasks} tasks; one task runs even with no entry. Each task runs
+     * exactly its {@code task.entries}, so two tasks never tail one file, whatever revision of the policy a
+     * restarted task could resolve.
      */
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
@@ -99,8 +118,6 @@ public class FileTailSourceConnector extends SourceConnector {
         for (ArrayNode entries : assigned) {
             Map<String, String> task = new HashMap<>(props);
             task.put(FileTailSourceConfig.TASK_ENTRIES, entries.toString());
-            task.put(FileTailSourceConfig.TASK_INDEX, String.valueOf(configs.size()));
-            task.put(FileTailSourceConfig.TASK_COUNT, String.valueOf(tasks));
             configs.add(task);
         }
         return configs;
@@ -109,6 +126,9 @@ public class FileTailSourceConnector extends SourceConnector {
     @Override
     public void stop() {
         validEntries = null;
+        if (reconfigure != null) {
+            reconfigure.shutdownNow();
+        }
     }
 
     @Override

@@ -1,44 +1,51 @@
 package io.logcollect.tail;
 
-import io.logcollect.policy.CollectionEntry;
-import io.logcollect.policy.EntryError;
 import io.logcollect.policy.InvalidPolicyException;
 import io.logcollect.policy.ParsedPolicy;
 import io.logcollect.policy.PolicyParser;
+import io.logcollect.tail.engine.EntryCheckpoint;
 import io.logcollect.tail.engine.FilePosition;
 import io.logcollect.tail.engine.LogEvent;
+import io.logcollect.tail.engine.PositionStore;
 import io.logcollect.tail.engine.TailEngine;
 import io.logcollect.tail.engine.TailListener;
 import io.logcollect.tail.engine.TailSettings;
 import io.logcollect.tail.record.EcsRecords;
+import io.logcollect.tail.record.StateRecords;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
-/** Runs a {@link TailEngine} over the entries assigned to this task and hands its events to Connect. */
+/**
+ * Runs a {@link TailEngine} over exactly the entries the connector assigned to this task ({@code task.entries})
+ * and hands its events to Connect, with the entries' checkpoints and deleted positions as records of the status
+ * topic.
+ */
 public class FileTailSourceTask extends SourceTask {
 
     private static final Logger log = LoggerFactory.getLogger(FileTailSourceTask.class);
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition stopping = lock.newCondition();
+    private final Condition wake = lock.newCondition();
     private FileTailSourceConfig config;
     private TailEngine engine;
     private EcsRecords records;
+    private StateRecords stateRecords;
     private TailMetrics metrics;
     private volatile boolean stopped;
+    private boolean newFiles;
 
     @Override
     public String version() {
@@ -48,77 +55,81 @@ public class FileTailSourceTask extends SourceTask {
     @Override
     public void start(Map<String, String> props) {
         config = new FileTailSourceConfig(props);
-        int index = Integer.parseInt(props.getOrDefault(FileTailSourceConfig.TASK_INDEX, "0"));
-        int count = Integer.parseInt(props.getOrDefault(FileTailSourceConfig.TASK_COUNT, "1"));
+        String assigned = props.get(FileTailSourceConfig.TASK_ENTRIES);
+        if (assigned == null) {
+            throw new ConnectException(FileTailSourceConfig.TASK_ENTRIES + " is missing from the task config: tasks "
+                    + "run the entries their connector assigns them");
+        }
         ParsedPolicy policy;
         try {
-            policy = PolicyParser.parse(config.entries(), config.allowedPaths());
+            policy = PolicyParser.parse(assigned, config.allowedPaths());
         } catch (InvalidPolicyException e) {
-            throw new ConnectException("collect.entries: " + e.getMessage());
+            throw new ConnectException(FileTailSourceConfig.TASK_ENTRIES + ": " + e.getMessage());
         }
-        if (index == 0) {
-            for (EntryError error : policy.errors()) {
-                log.error("Policy '{}': {}; the other entries keep running", config.policy(), error.message());
-            }
-        }
-        List<CollectionEntry> assigned = new ArrayList<>();
-        for (int i = index; i < policy.entries().size(); i += count) {
-            assigned.add(policy.entries().get(i));
-        }
+        policy.errors().forEach(error -> log.error("Policy '{}': {}; the other entries keep running",
+                config.policy(), error.message()));
         String hostName = config.hostName();
         TailSettings settings = new TailSettings(hostName, config.allowedPaths(),
                 config.getLong(FileTailSourceConfig.SCAN_INTERVAL_MS),
+                config.getInt(FileTailSourceConfig.SCAN_MAX_ENTRIES),
                 config.getInt(FileTailSourceConfig.FINGERPRINT_BYTES),
                 config.getLong(FileTailSourceConfig.CLOSE_INACTIVE_MS),
-                config.getInt(FileTailSourceConfig.MAX_OPEN_FILES));
-        engine = new TailEngine(settings, assigned, this::storedPositions, new LoggingListener(),
-                System::currentTimeMillis);
+                config.getInt(FileTailSourceConfig.MAX_OPEN_FILES),
+                config.getLong(FileTailSourceConfig.CLEAN_REMOVED_MS),
+                config.getBoolean(FileTailSourceConfig.WATCH_ENABLED));
+        engine = new TailEngine(settings, policy.entries(), new ConnectOffsets(), new LoggingListener(),
+                System::currentTimeMillis, this::newFilesAppeared);
         records = new EcsRecords(hostName, config.policy(), config.keyByFile());
+        stateRecords = new StateRecords(hostName, config.policy(), config.getString(FileTailSourceConfig.STATUS_TOPIC));
         metrics = TailMetrics.register(context, engine.stats(), policy.errors().size());
-        log.info("Tailing {} of the {} entries of policy '{}' on host '{}' below {}", assigned.size(),
-                policy.entries().size(), config.policy(), hostName, config.allowedPaths());
+        log.info("Tailing entries {} of policy '{}' on host '{}' below {}",
+                policy.entries().stream().map(e -> e.id()).toList(), config.policy(), hostName, config.allowedPaths());
     }
 
     @Override
     public List<SourceRecord> poll() throws InterruptedException {
         List<LogEvent> events;
+        TailEngine.Bookkeeping bookkeeping;
         lock.lock();
         try {
             if (stopped) {
                 return null;
             }
+            newFiles = false;
             events = engine.poll(config.getInt(FileTailSourceConfig.BATCH_MAX_RECORDS));
-            if (events.isEmpty()) {
-                stopping.await(config.getLong(FileTailSourceConfig.POLL_INTERVAL_MS), TimeUnit.MILLISECONDS);
+            bookkeeping = engine.bookkeeping();
+            if (events.isEmpty() && bookkeeping.isEmpty()) {
+                if (!newFiles) {
+                    wake.await(config.getLong(FileTailSourceConfig.POLL_INTERVAL_MS), TimeUnit.MILLISECONDS);
+                }
                 return null;
             }
-        } catch (IOException e) {
-            throw new ConnectException("Reading log files failed", e);
         } finally {
             lock.unlock();
         }
-        List<SourceRecord> batch = new ArrayList<>(events.size());
+        List<SourceRecord> batch = new ArrayList<>(events.size() + bookkeeping.checkpoints().size());
         for (LogEvent event : events) {
             batch.add(records.record(event));
+        }
+        long now = System.currentTimeMillis();
+        for (EntryCheckpoint checkpoint : bookkeeping.checkpoints()) {
+            batch.add(stateRecords.checkpoint(checkpoint, now));
+        }
+        for (TailEngine.ExpiredFile expired : bookkeeping.expired()) {
+            batch.add(stateRecords.positionDeleted(expired, now));
         }
         return batch;
     }
 
-    private Map<String, FilePosition> storedPositions(String entryId, Collection<String> identities) {
-        List<Map<String, Object>> partitions = new ArrayList<>(identities.size());
-        for (String identity : identities) {
-            partitions.add(EcsRecords.partition(entryId, identity));
+    /** From the engine's watch thread: a file appeared, so a waiting poll should not wait out its interval. */
+    private void newFilesAppeared() {
+        lock.lock();
+        try {
+            newFiles = true;
+            wake.signalAll();
+        } finally {
+            lock.unlock();
         }
-        Map<String, FilePosition> positions = new HashMap<>();
-        context.offsetStorageReader().offsets(partitions).forEach((partition, offset) -> {
-            if (offset != null) {
-                positions.put((String) partition.get(EcsRecords.PARTITION_FILE), new FilePosition(
-                        ((Number) offset.get(EcsRecords.OFFSET_POSITION)).longValue(),
-                        ((Number) offset.getOrDefault(EcsRecords.OFFSET_EPOCH, 0)).intValue(),
-                        ((Number) offset.getOrDefault(EcsRecords.OFFSET_APPLIED, 0L)).longValue()));
-            }
-        });
-        return positions;
     }
 
     @Override
@@ -126,7 +137,7 @@ public class FileTailSourceTask extends SourceTask {
         stopped = true;
         lock.lock();
         try {
-            stopping.signalAll();
+            wake.signalAll();
             if (engine != null) {
                 engine.close();
             }
@@ -138,11 +149,45 @@ public class FileTailSourceTask extends SourceTask {
         }
     }
 
+    /** Positions and checkpoints as Connect committed them. */
+    private final class ConnectOffsets implements PositionStore {
+        @Override
+        public Map<String, FilePosition> positions(String entryId, Collection<String> identities) {
+            List<Map<String, Object>> partitions = new ArrayList<>(identities.size());
+            for (String identity : identities) {
+                partitions.add(EcsRecords.partition(entryId, identity));
+            }
+            Map<String, FilePosition> positions = new HashMap<>();
+            context.offsetStorageReader().offsets(partitions).forEach((partition, offset) -> {
+                if (offset != null) {
+                    positions.put((String) partition.get(EcsRecords.PARTITION_FILE), EcsRecords.position(offset));
+                }
+            });
+            return positions;
+        }
+
+        @Override
+        public Optional<EntryCheckpoint> checkpoint(String entryId) {
+            return StateRecords.checkpoint(entryId,
+                    context.offsetStorageReader().offset(StateRecords.partition(entryId)));
+        }
+    }
+
     private final class LoggingListener implements TailListener {
         @Override
         public void fileError(String entryId, String path, String reason) {
-            log.error("Entry '{}' of policy '{}': file {} {}; the other files keep running", entryId, config.policy(),
+            log.error("Entry '{}' of policy '{}': {} {}; the other files keep running", entryId, config.policy(),
                     path, reason);
+        }
+
+        @Override
+        public void fileRecovered(String entryId, String path) {
+            log.info("Entry '{}' of policy '{}': {} is read again", entryId, config.policy(), path);
+        }
+
+        @Override
+        public void problem(String message) {
+            log.warn("Policy '{}': {}", config.policy(), message);
         }
 
         @Override
@@ -152,7 +197,7 @@ public class FileTailSourceTask extends SourceTask {
 
         @Override
         public void truncated(String entryId, String path) {
-            log.info("Entry '{}': {} was truncated (copytruncate?); reading it again from its first byte", entryId,
+            log.info("Entry '{}': {} was truncated or replaced; reading it again from its first byte", entryId,
                     path);
         }
     }

@@ -43,6 +43,8 @@ final class TailMetrics implements AutoCloseable {
         metrics.gauge("bytes-total", "Bytes read", stats, TailStats::bytes);
         metrics.gauge("files-open", "Open file handles", stats, TailStats::filesOpen);
         metrics.gauge("files-tracked", "Files tracked", stats, TailStats::filesTracked);
+        metrics.gauge("files-failing", "Files that failed to be read and wait to be tried again", stats,
+                TailStats::filesFailing);
         metrics.gauge("bytes-behind", "Bytes of tracked files not yet read, as of the last scan", stats,
                 TailStats::bytesBehind);
         metrics.gauge("rotations-total", "Files seen at a new path (rename rotation)", stats, TailStats::renames);

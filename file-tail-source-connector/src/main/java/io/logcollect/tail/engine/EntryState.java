@@ -5,6 +5,7 @@ import io.logcollect.policy.CollectionEntry;
 import io.logcollect.tail.discover.FileScanner;
 import io.logcollect.tail.multiline.LineGrouper;
 
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -12,11 +13,27 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
-/** One entry's scanner and the files it tracks. */
+/** One entry's scanner, the files it tracks and what it must remember across restarts. */
 final class EntryState {
 
     /** What a path was last seen to be. */
     record PathState(String fileKey, String identityKey, long modifiedMillis) {
+    }
+
+    /**
+     * A new file held open before its first line is complete, so it is read from its first byte even if it is
+     * renamed out of the globs before it can be identified.
+     */
+    static final class Candidate {
+        Path path;
+        final FileChannel channel;
+        final long openedAt;
+
+        Candidate(Path path, FileChannel channel, long openedAt) {
+            this.path = path;
+            this.channel = channel;
+            this.openedAt = openedAt;
+        }
     }
 
     private final CollectionEntry entry;
@@ -24,13 +41,23 @@ final class EntryState {
     /** Tracked files by identity key. */
     final Map<String, TrackedFile> files = new LinkedHashMap<>();
     final Map<Path, PathState> paths = new HashMap<>();
+    /** New files not identified yet, by {@code <device>:<inode>}. */
+    final Map<String, Candidate> candidates = new LinkedHashMap<>();
     final Set<String> reportedErrors = new HashSet<>();
+    /** The directories the last scan walked. */
+    Set<Path> directories = Set.of();
+    /** A scan is due before the next read: a watched directory changed. */
+    boolean scanDue;
     /** When the entry was first applied; null until the first scan decided it. */
     Long appliedAt;
+    /** Every file key with a stored position, mapped to when it was last missed (0 while found). */
+    final Map<String, Long> ledger = new LinkedHashMap<>();
+    /** The ledger changed since the entry's checkpoint was last handed out. */
+    boolean checkpointDirty;
 
-    EntryState(CollectionEntry entry, AllowedPaths allowed) {
+    EntryState(CollectionEntry entry, AllowedPaths allowed, int maxScanEntries) {
         this.entry = entry;
-        this.scanner = new FileScanner(entry, allowed);
+        this.scanner = new FileScanner(entry, allowed, maxScanEntries);
     }
 
     CollectionEntry entry() {
@@ -39,5 +66,9 @@ final class EntryState {
 
     LineGrouper newGrouper() {
         return new LineGrouper(entry.multiline().orElse(null), entry.maxLineBytes());
+    }
+
+    EntryCheckpoint checkpoint() {
+        return new EntryCheckpoint(entry.id(), appliedAt, ledger);
     }
 }

@@ -1,6 +1,10 @@
 package io.logcollect.tail.engine;
 
 import io.logcollect.policy.CollectionEntry;
+import io.logcollect.tail.access.ConfinedFiles;
+import io.logcollect.tail.discover.DirectoryWatch;
+import io.logcollect.tail.discover.FileScanner;
+import io.logcollect.tail.identity.ContentCheck;
 import io.logcollect.tail.identity.FileIdentity;
 import io.logcollect.tail.multiline.LineGrouper;
 import io.logcollect.tail.read.Line;
@@ -8,14 +12,15 @@ import io.logcollect.tail.read.LineReader;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.Charset;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,38 +29,63 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
- * Tails the files of a set of entries: discovers them by scanning globs, follows each by identity through
- * renames, detects truncation, cuts lines and multiline groups, and hands out {@link LogEvent}s in file
- * order. It knows nothing of Kafka Connect: positions come from a {@link PositionStore} and go out with
- * every event; the caller decides when they are durable.
+ * Tails the files of a set of entries: discovers them by scanning globs (and, between scans, through
+ * directory watches), follows each by identity through renames, detects truncation and replacement, cuts
+ * lines and multiline groups, and hands out {@link LogEvent}s in file order, each file getting a fair share
+ * of every poll. It knows nothing of Kafka Connect: positions come from a {@link PositionStore} and go out
+ * with every event, and what must be remembered per entry goes out as {@link EntryCheckpoint}s; the caller
+ * decides when they are durable.
+ *
+ * <p>A file that fails to be read is closed and tried again with a growing backoff while the others go on.
  *
  * <p>Not thread-safe: one thread polls; {@link #close()} may come from another thread only after polling
  * stopped.
  */
 public final class TailEngine implements Closeable {
 
+    /** A file whose stored position is to be deleted: not found for {@code clean.removed.ms}. */
+    public record ExpiredFile(String entryId, String fileKey) {
+    }
+
+    /** What the caller must store beside the events: entry checkpoints, and positions to delete. */
+    public record Bookkeeping(List<EntryCheckpoint> checkpoints, List<ExpiredFile> expired) {
+        public boolean isEmpty() {
+            return checkpoints.isEmpty() && expired.isEmpty();
+        }
+    }
+
     private final TailSettings settings;
     private final PositionStore store;
     private final TailListener listener;
     private final LongSupplier clock;
+    private final ConfinedFiles confined;
+    private final DirectoryWatch watch;
     private final List<EntryState> entries = new ArrayList<>();
-    /** Open files, least recently active first. */
+    /** Open files, least recently opened first. */
     private final LinkedHashMap<TrackedFile, Boolean> open = new LinkedHashMap<>(16, 0.75f, true);
     private final TailStats stats = new TailStats();
+    private final List<ExpiredFile> expired = new ArrayList<>();
     private long nextScanAt;
     private int roundRobin;
 
+    /**
+     * @param onNewFiles called from another thread when a watched directory gained a file: the caller should
+     *                   poll soon
+     */
     public TailEngine(TailSettings settings, List<CollectionEntry> entries, PositionStore store,
-                      TailListener listener, LongSupplier clock) {
+                      TailListener listener, LongSupplier clock, Runnable onNewFiles) {
         this.settings = settings;
         this.store = store;
         this.listener = listener;
         this.clock = clock;
+        this.confined = new ConfinedFiles(settings.allowed());
         for (CollectionEntry entry : entries) {
             if (entry.enabled()) {
-                this.entries.add(new EntryState(entry, settings.allowed()));
+                this.entries.add(new EntryState(entry, settings.allowed(), settings.scanMaxEntries()));
             }
         }
+        this.watch = settings.watchDirectories() && !this.entries.isEmpty()
+                ? new DirectoryWatch("logcollect-tail-watch", onNewFiles, listener::problem) : null;
     }
 
     public TailStats stats() {
@@ -63,50 +93,106 @@ public final class TailEngine implements Closeable {
     }
 
     /**
-     * Up to {@code maxEvents} events, scanning first when a scan is due. Returns an empty list when no file
-     * has a complete new line; the caller waits before polling again.
+     * Up to about {@code maxEvents} events, scanning first when a scan is due. Returns an empty list when no
+     * file has a complete new line; the caller waits before polling again.
      */
-    public List<LogEvent> poll(int maxEvents) throws IOException {
+    public List<LogEvent> poll(int maxEvents) {
         long now = clock.getAsLong();
-        if (now >= nextScanAt) {
-            scan(now);
-            nextScanAt = now + settings.scanIntervalMs();
-        }
         List<LogEvent> events = new ArrayList<>();
-        List<TrackedFile> reading = new ArrayList<>(open.keySet());
-        int count = reading.size();
-        for (int i = 0; i < count && events.size() < maxEvents; i++) {
-            TrackedFile file = reading.get((roundRobin + i) % count);
-            if (file.isOpen()) {
-                read(file, events, maxEvents, now);
+        if (watch != null) {
+            Set<Path> changed = watch.drainChanged();
+            for (EntryState entry : entries) {
+                if (!changed.isEmpty() && entry.directories.stream().anyMatch(changed::contains)) {
+                    entry.scanDue = true;
+                }
             }
         }
-        roundRobin = count == 0 ? 0 : (roundRobin + 1) % count;
+        boolean scanned = false;
+        for (EntryState entry : entries) {
+            if (now >= nextScanAt || entry.scanDue) {
+                scanSafely(entry, events, now);
+                scanned = true;
+            }
+        }
+        if (now >= nextScanAt) {
+            nextScanAt = now + settings.scanIntervalMs();
+        }
+        if (scanned) {
+            updateWatchAndStats();
+        }
+        identifyCandidates(now);
+        readFairly(events, maxEvents, now);
         expireAndClose(events, now);
         stats.filesOpen = open.size();
         return events;
     }
 
-    /** Reads a file's new lines into events, handling truncation; false when it is at its end. */
-    private void read(TrackedFile file, List<LogEvent> events, int maxEvents, long now) throws IOException {
-        long size;
-        try {
-            size = file.channel.size();
-        } catch (IOException e) {
-            listener.fileError(file.entry.entry().id(), file.path.toString(), "cannot be read: " + e.getMessage());
-            closeFile(file);
-            return;
-        }
-        if (size < file.reader.readOffset()) {
-            truncated(file, now);
-            if (!file.isOpen()) {
-                return;
+    /** The entry checkpoints that changed and the positions to delete since the last call. */
+    public Bookkeeping bookkeeping() {
+        List<EntryCheckpoint> checkpoints = new ArrayList<>();
+        for (EntryState entry : entries) {
+            if (entry.checkpointDirty && entry.appliedAt != null) {
+                checkpoints.add(entry.checkpoint());
+                entry.checkpointDirty = false;
             }
         }
-        while (events.size() < maxEvents) {
+        Bookkeeping bookkeeping = new Bookkeeping(checkpoints, List.copyOf(expired));
+        expired.clear();
+        return bookkeeping;
+    }
+
+    /** Each open file reads up to an equal share of the poll first; the rest goes to files that still have lines. */
+    private void readFairly(List<LogEvent> events, int maxEvents, long now) {
+        List<TrackedFile> reading = new ArrayList<>(open.keySet());
+        int count = reading.size();
+        if (count == 0) {
+            roundRobin = 0;
+            return;
+        }
+        int share = Math.max(1, (maxEvents + count - 1) / count);
+        List<TrackedFile> more = new ArrayList<>();
+        for (int i = 0; i < count && events.size() < maxEvents; i++) {
+            TrackedFile file = reading.get((roundRobin + i) % count);
+            if (file.isOpen() && readSafely(file, events, Math.min(maxEvents, events.size() + share), now)) {
+                more.add(file);
+            }
+        }
+        for (TrackedFile file : more) {
+            if (events.size() >= maxEvents) {
+                break;
+            }
+            if (file.isOpen()) {
+                readSafely(file, events, maxEvents, now);
+            }
+        }
+        roundRobin = (roundRobin + 1) % count;
+    }
+
+    /** Reads a file; a failure closes it until its retry time and leaves the other files alone. */
+    private boolean readSafely(TrackedFile file, List<LogEvent> events, int limit, long now) {
+        try {
+            return read(file, events, limit, now);
+        } catch (IOException | UncheckedIOException e) {
+            failed(file, "cannot be read: " + message(e), now);
+            return false;
+        }
+    }
+
+    /** Reads a file's new lines into events up to {@code limit}; true when it stopped at the limit. */
+    private boolean read(TrackedFile file, List<LogEvent> events, int limit, long now) throws IOException {
+        long size = file.channel.size();
+        if (size < file.reader.readOffset()) {
+            truncated(file, events, now);
+            if (!file.isOpen()) {
+                return false;
+            }
+        }
+        file.updateCheck(settings.fingerprintBytes());
+        while (events.size() < limit) {
             Line line = file.reader.next();
             if (line == null) {
-                return;
+                recovered(file);
+                return false;
             }
             file.lastActivityMillis = now;
             stats.bytes += line.nextOffset() - line.offset();
@@ -115,53 +201,45 @@ public final class TailEngine implements Closeable {
                 events.add(event(file, group, now));
             }
         }
+        return true;
     }
 
-    private void truncated(TrackedFile file, long now) throws IOException {
+    private void failed(TrackedFile file, String reason, long now) {
+        closeFile(file);
+        file.failed(now);
+        reportOnce(file.entry, file.path.toString(), reason + "; it is tried again with a growing backoff (up to "
+                + TrackedFile.MAX_RETRY_BACKOFF_MS / 1000 + " s) while the other files go on");
+    }
+
+    private void recovered(TrackedFile file) {
+        if (file.failures > 0) {
+            file.failures = 0;
+            String prefix = file.path + "\n";
+            file.entry.reportedErrors.removeIf(reported -> reported.startsWith(prefix));
+            listener.fileRecovered(file.entry.entry().id(), file.path.toString());
+        }
+    }
+
+    /** A file found shorter than what was read: what was read of it goes out, then it starts over or goes. */
+    private void truncated(TrackedFile file, List<LogEvent> events, long now) throws IOException {
         stats.truncations++;
         listener.truncated(file.entry.entry().id(), file.path.toString());
         Optional<FileIdentity> current = FileIdentity.of(file.identity.fileKey(), file.channel,
                 settings.fingerprintBytes(), false);
-        if (current.isPresent() && current.get().equals(file.identity)) {
+        finishHeldBack(file, events, now);
+        if (current.isPresent() && current.get().fingerprint().equals(file.identity.fingerprint())) {
             file.restartAfterTruncation(settings.hostName());
             file.lastActivityMillis = now;
         } else {
-            forget(file);
-            nextScanAt = now;
+            forget(file, now);
+            file.entry.scanDue = true;
         }
     }
 
-    private LogEvent event(TrackedFile file, LineGrouper.Group group, long now) {
-        file.deliveredPosition = group.nextOffset();
-        stats.events++;
-        return new LogEvent(file.entry.entry(), file.path.toString(), file.identity.key(),
-                new FilePosition(group.nextOffset(), file.epoch, file.entry.appliedAt), group.offset(),
-                group.text(), group.multiline(), group.truncated(), now, file.eventIds.idAt(group.offset()));
-    }
-
-    /** Flushes timed-out multiline groups, finishes orphaned files, closes inactive handles. */
-    private void expireAndClose(List<LogEvent> events, long now) throws IOException {
-        for (EntryState entry : entries) {
-            for (TrackedFile file : new ArrayList<>(entry.files.values())) {
-                LineGrouper.Group expired = file.grouper.expire(now);
-                if (expired != null) {
-                    events.add(event(file, expired, now));
-                }
-                if (now - file.lastActivityMillis >= settings.closeInactiveMs()) {
-                    if (file.orphan) {
-                        finish(file, events, now);
-                    } else if (file.isOpen()) {
-                        closeFile(file);
-                    }
-                }
-            }
-        }
-    }
-
-    /** A file that left the globs and stopped growing: its partial last line and held-back group go out. */
-    private void finish(TrackedFile file, List<LogEvent> events, long now) throws IOException {
+    /** Emits what was read of a file and held back: buffered lines, a partial last line, a pending group. */
+    private void finishHeldBack(TrackedFile file, List<LogEvent> events, long now) {
         if (file.isOpen()) {
-            for (Line line; (line = file.reader.remainder()) != null; ) {
+            for (Line line : file.reader.drainBuffered()) {
                 for (LineGrouper.Group group : file.grouper.add(line, now)) {
                     events.add(event(file, group, now));
                 }
@@ -171,13 +249,71 @@ public final class TailEngine implements Closeable {
         if (last != null) {
             events.add(event(file, last, now));
         }
-        forget(file);
     }
 
-    private void forget(TrackedFile file) {
+    private LogEvent event(TrackedFile file, LineGrouper.Group group, long now) {
+        file.deliveredPosition = group.nextOffset();
+        stats.events++;
+        return new LogEvent(file.entry.entry(), file.path.toString(), file.key(),
+                new FilePosition(group.nextOffset(), file.epoch, file.entry.appliedAt, file.check), group.offset(),
+                group.text(), group.multiline(), group.truncated(), now, file.eventIds.idAt(group.offset()));
+    }
+
+    /** Flushes timed-out multiline groups, finishes orphaned files, closes inactive handles and candidates. */
+    private void expireAndClose(List<LogEvent> events, long now) {
+        for (EntryState entry : entries) {
+            for (TrackedFile file : new ArrayList<>(entry.files.values())) {
+                LineGrouper.Group expiredGroup = file.grouper.expire(now);
+                if (expiredGroup != null) {
+                    events.add(event(file, expiredGroup, now));
+                }
+                if (now - file.lastActivityMillis >= settings.closeInactiveMs()) {
+                    if (file.orphan) {
+                        finish(file, events, now);
+                    } else if (file.isOpen()) {
+                        closeFile(file);
+                    }
+                }
+            }
+            for (Iterator<EntryState.Candidate> it = entry.candidates.values().iterator(); it.hasNext(); ) {
+                EntryState.Candidate candidate = it.next();
+                if (now - candidate.openedAt >= settings.closeInactiveMs()) {
+                    closeQuietly(candidate.channel);
+                    it.remove();
+                }
+            }
+        }
+    }
+
+    /** A file that left the globs and stopped growing: its partial last line and held-back group go out. */
+    private void finish(TrackedFile file, List<LogEvent> events, long now) {
+        if (file.isOpen()) {
+            try {
+                for (Line line; (line = file.reader.remainder()) != null; ) {
+                    for (LineGrouper.Group group : file.grouper.add(line, now)) {
+                        events.add(event(file, group, now));
+                    }
+                }
+            } catch (IOException | UncheckedIOException e) {
+                failed(file, "cannot be read to its end: " + message(e), now);
+                return;
+            }
+        }
+        LineGrouper.Group last = file.grouper.finish();
+        if (last != null) {
+            events.add(event(file, last, now));
+        }
+        forget(file, now);
+    }
+
+    /** Stops tracking a file; its position stays stored until it has not been found for clean.removed.ms. */
+    private void forget(TrackedFile file, long now) {
         closeFile(file);
-        file.entry.files.remove(file.identity.key());
-        file.entry.paths.values().removeIf(p -> file.identity.key().equals(p.identityKey()));
+        EntryState entry = file.entry;
+        entry.files.remove(file.key());
+        entry.paths.values().removeIf(p -> file.key().equals(p.identityKey()));
+        entry.ledger.put(file.key(), now);
+        entry.checkpointDirty = true;
     }
 
     private void closeFile(TrackedFile file) {
@@ -185,59 +321,96 @@ public final class TailEngine implements Closeable {
         file.close();
     }
 
-    /** Opens a file within the open-file cap, closing the least recently active idle one if needed. */
+    /** Opens a file within the open-file cap, closing the least recently opened idle one if needed. */
     private void openFile(TrackedFile file, long now) {
-        if (file.isOpen()) {
+        if (file.isOpen() || !file.mayOpen(now) || !makeRoomForOne()) {
             return;
         }
-        if (open.size() >= settings.maxOpenFiles()) {
-            TrackedFile idle = null;
-            for (TrackedFile candidate : open.keySet()) {
-                if (candidate.reader.position() >= candidate.sizeSeen) {
-                    idle = candidate;
-                    break;
-                }
-            }
-            if (idle == null) {
-                return;
-            }
-            closeFile(idle);
-        }
         try {
-            file.open(FileChannel.open(file.path, StandardOpenOption.READ));
+            file.open(confined.open(file.path));
             open.put(file, Boolean.TRUE);
             file.lastActivityMillis = now;
+        } catch (NoSuchFileException e) {
+            file.entry.scanDue = true;
         } catch (IOException e) {
-            if (!(e instanceof NoSuchFileException)) {
-                listener.fileError(file.entry.entry().id(), file.path.toString(), "cannot be opened: " + e.getMessage());
-            }
+            failed(file, "cannot be opened: " + message(e), now);
         }
     }
 
-    private void scan(long now) throws IOException {
-        long lag = 0;
+    private boolean makeRoomForOne() {
+        if (open.size() + candidateCount() < settings.maxOpenFiles()) {
+            return true;
+        }
+        for (TrackedFile candidate : open.keySet()) {
+            if (candidate.reader.position() >= candidate.sizeSeen && !candidate.grouper.pending()) {
+                closeFile(candidate);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private int candidateCount() {
+        int count = 0;
         for (EntryState entry : entries) {
-            scan(entry, now);
+            count += entry.candidates.size();
+        }
+        return count;
+    }
+
+    private void scanSafely(EntryState entry, List<LogEvent> events, long now) {
+        entry.scanDue = false;
+        try {
+            scan(entry, events, now);
+        } catch (UncheckedIOException e) {
+            reportOnce(entry, entry.entry().paths().toString(), "cannot be scanned: " + message(e));
+        }
+    }
+
+    private void updateWatchAndStats() {
+        long lag = 0;
+        int tracked = 0;
+        int failing = 0;
+        Set<Path> directories = new HashSet<>();
+        for (EntryState entry : entries) {
+            directories.addAll(entry.directories);
+            tracked += entry.files.size();
             for (TrackedFile file : entry.files.values()) {
                 lag += file.lag();
+                if (file.failures > 0) {
+                    failing++;
+                }
             }
         }
+        if (watch != null) {
+            watch.watchOnly(directories);
+        }
         stats.bytesBehind = lag;
-        stats.filesTracked = entries.stream().mapToInt(e -> e.files.size()).sum();
+        stats.filesTracked = tracked;
+        stats.filesFailing = failing;
     }
 
-    private void scan(EntryState entry, long now) throws IOException {
+    private record NewFile(FileIdentity identity, Path path, long size, long modifiedMillis, FileChannel channel) {
+    }
+
+    private void scan(EntryState entry, List<LogEvent> events, long now) {
         String entryId = entry.entry().id();
-        var found = entry.scanner.scan(now, (path, reason) -> reportOnce(entry, path.toString(), reason));
+        FileScanner.Result result = entry.scanner.scan(now, (path, reason) -> reportOnce(entry, path.toString(), reason));
+        entry.directories = result.directories();
         Set<String> seen = new HashSet<>();
         Map<String, NewFile> newFiles = new LinkedHashMap<>();
         List<TrackedFile> toOpen = new ArrayList<>();
-        for (var foundFile : found.values()) {
-            Path path = foundFile.path();
+        for (FileScanner.Found found : result.files().values()) {
+            Path path = found.path();
             String fileKey;
             try {
                 fileKey = FileIdentity.fileKey(path);
             } catch (IOException e) {
+                continue;
+            }
+            EntryState.Candidate candidate = entry.candidates.get(fileKey);
+            if (candidate != null) {
+                candidate.path = path;
                 continue;
             }
             EntryState.PathState known = entry.paths.get(path);
@@ -246,118 +419,301 @@ public final class TailEngine implements Closeable {
             if (tracked == null) {
                 Optional<FileIdentity> identity = identify(path, fileKey, entry);
                 if (identity.isEmpty()) {
+                    holdCandidate(entry, path, fileKey, now);
                     continue;
                 }
-                tracked = entry.files.get(identity.get().key());
-                entry.paths.put(path, new EntryState.PathState(fileKey, identity.get().key(), foundFile.modifiedMillis()));
+                tracked = trackedFor(entry, identity.get());
+                if (tracked != null && !tracked.isOpen() && !holds(tracked, path)) {
+                    replacedWhileClosed(tracked, path, events, now);
+                    tracked = null;
+                }
                 if (tracked == null) {
-                    if (!seen.contains(identity.get().key())) {
-                        newFiles.put(identity.get().key(), new NewFile(identity.get(), foundFile));
-                    }
-                    seen.add(identity.get().key());
+                    FileIdentity distinct = entry.files.containsKey(identity.get().key())
+                            ? identity.get().onDevice() : identity.get();
+                    entry.paths.put(path, new EntryState.PathState(fileKey, distinct.key(), found.modifiedMillis()));
+                    newFiles.putIfAbsent(distinct.key(),
+                            new NewFile(distinct, path, found.size(), found.modifiedMillis(), null));
                     continue;
                 }
-                if (!tracked.path.equals(path) && !seen.contains(tracked.identity.key())) {
+                entry.paths.put(path, new EntryState.PathState(fileKey, tracked.key(), found.modifiedMillis()));
+                if (!tracked.path.equals(path) && !seen.contains(tracked.key())) {
                     stats.renames++;
                     listener.renamed(entryId, tracked.path.toString(), path.toString());
                     tracked.path = path;
                 }
-            } else if (known.modifiedMillis() != foundFile.modifiedMillis()) {
-                entry.paths.put(path, new EntryState.PathState(fileKey, known.identityKey(), foundFile.modifiedMillis()));
-                if (replaced(tracked, path, fileKey)) {
+            } else if (known.modifiedMillis() != found.modifiedMillis()) {
+                entry.paths.put(path, new EntryState.PathState(fileKey, known.identityKey(), found.modifiedMillis()));
+                boolean gone;
+                try {
+                    gone = replaced(tracked, path, fileKey, events, now);
+                } catch (IOException | UncheckedIOException e) {
+                    failed(tracked, "cannot be read: " + message(e), now);
+                    gone = false;
+                }
+                if (gone) {
                     entry.paths.remove(path);
                     continue;
                 }
             }
-            seen.add(tracked.identity.key());
+            seen.add(tracked.key());
             tracked.orphan = false;
-            tracked.sizeSeen = foundFile.size();
-            if (!tracked.isOpen() && foundFile.size() != tracked.readPosition) {
+            tracked.sizeSeen = found.size();
+            if (!tracked.isOpen() && found.size() != tracked.readPosition) {
                 toOpen.add(tracked);
             }
         }
-        entry.paths.keySet().retainAll(found.keySet());
-        for (TrackedFile file : entry.files.values()) {
-            if (!seen.contains(file.identity.key())) {
-                file.orphan = true;
+        if (result.complete()) {
+            entry.paths.keySet().retainAll(result.files().keySet());
+            for (TrackedFile file : entry.files.values()) {
+                if (!seen.contains(file.key())) {
+                    file.orphan = true;
+                }
             }
         }
         toOpen.addAll(track(entry, newFiles, now));
         for (TrackedFile file : toOpen) {
             openFile(file, now);
         }
+        if (result.complete()) {
+            cleanLedger(entry, now);
+        }
     }
 
-    private record NewFile(FileIdentity identity, io.logcollect.tail.discover.FileScanner.Found found) {
+    /** The tracked file an identity belongs to: same key, same device and inode. */
+    private static TrackedFile trackedFor(EntryState entry, FileIdentity identity) {
+        for (String key : List.of(identity.key(), identity.onDevice().key())) {
+            TrackedFile tracked = entry.files.get(key);
+            if (tracked != null && tracked.identity.fileKey().equals(identity.fileKey())) {
+                return tracked;
+            }
+        }
+        return null;
     }
 
-    /** Starts tracking files not seen before, at their stored position or per {@code start_at}. */
-    private List<TrackedFile> track(EntryState entry, Map<String, NewFile> newFiles, long now) throws IOException {
+    /**
+     * A tracked file whose modification time changed: true when it now holds other content (rewritten, or a
+     * new file on its inode) and was let go.
+     */
+    private boolean replaced(TrackedFile tracked, Path path, String fileKey, List<LogEvent> events, long now)
+            throws IOException {
+        if (tracked.isOpen()) {
+            if (!tracked.check.holds(tracked.channel)) {
+                truncated(tracked, events, now);
+            }
+            return !tracked.entry.files.containsKey(tracked.key());
+        }
+        Optional<FileIdentity> current = identify(path, fileKey, tracked.entry);
+        if (current.isPresent() && current.get().fingerprint().equals(tracked.identity.fingerprint())
+                && holds(tracked, path)) {
+            return false;
+        }
+        replacedWhileClosed(tracked, path, events, now);
+        return true;
+    }
+
+    private void replacedWhileClosed(TrackedFile tracked, Path path, List<LogEvent> events, long now) {
+        stats.truncations++;
+        listener.truncated(tracked.entry.entry().id(), path.toString());
+        finishHeldBack(tracked, events, now);
+        forget(tracked, now);
+    }
+
+    /** Whether the file at a path still holds the bytes a tracked file's content check covers. */
+    private boolean holds(TrackedFile tracked, Path path) {
+        if (tracked.check.position() <= 0) {
+            return true;
+        }
+        try (FileChannel channel = confined.open(path)) {
+            return tracked.check.holds(channel);
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    /** Holds a new file whose first line is incomplete open, so a quick rename cannot make it slip by. */
+    private void holdCandidate(EntryState entry, Path path, String fileKey, long now) {
+        if (entry.appliedAt == null || entry.paths.containsKey(path) || open.size() + candidateCount() >= settings.maxOpenFiles()) {
+            return;
+        }
+        try {
+            entry.candidates.put(fileKey, new EntryState.Candidate(path, confined.open(path), now));
+        } catch (IOException e) {
+            // found again at the next scan
+        }
+    }
+
+    /** Tracks the candidates whose first line is complete now, from their first byte. */
+    private void identifyCandidates(long now) {
+        for (EntryState entry : entries) {
+            if (entry.candidates.isEmpty()) {
+                continue;
+            }
+            Map<String, NewFile> identified = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, EntryState.Candidate>> it = entry.candidates.entrySet().iterator();
+                 it.hasNext(); ) {
+                Map.Entry<String, EntryState.Candidate> e = it.next();
+                EntryState.Candidate candidate = e.getValue();
+                Optional<FileIdentity> identity;
+                long size;
+                try {
+                    identity = FileIdentity.of(e.getKey(), candidate.channel, settings.fingerprintBytes(), false);
+                    size = candidate.channel.size();
+                } catch (IOException ex) {
+                    closeQuietly(candidate.channel);
+                    it.remove();
+                    continue;
+                }
+                if (identity.isEmpty()) {
+                    continue;
+                }
+                it.remove();
+                if (trackedFor(entry, identity.get()) != null || identified.containsKey(identity.get().key())) {
+                    closeQuietly(candidate.channel);
+                    continue;
+                }
+                FileIdentity distinct = entry.files.containsKey(identity.get().key())
+                        ? identity.get().onDevice() : identity.get();
+                entry.paths.put(candidate.path, new EntryState.PathState(e.getKey(), distinct.key(), now));
+                identified.put(distinct.key(), new NewFile(distinct, candidate.path, size, now, candidate.channel));
+            }
+            track(entry, identified, now);
+        }
+    }
+
+    /**
+     * Starts tracking files not seen before: at their stored position when they still hold what was read of
+     * them, else from their start in a new epoch; without one, per {@code start_at} for files that existed
+     * when the entry was first applied, from their start for the others. Returns the files to open.
+     */
+    private List<TrackedFile> track(EntryState entry, Map<String, NewFile> newFiles, long now) {
+        String entryId = entry.entry().id();
         boolean firstScan = entry.appliedAt == null;
-        Map<String, FilePosition> stored = newFiles.isEmpty() && !firstScan ? Map.of()
-                : store.positions(entry.entry().id(), newFiles.keySet());
-        Long appliedBefore = stored.values().stream().map(FilePosition::appliedAt).filter(a -> a > 0)
-                .min(Long::compare).orElse(null);
         if (firstScan) {
-            entry.appliedAt = appliedBefore != null ? appliedBefore : now;
+            store.checkpoint(entryId).ifPresent(checkpoint -> {
+                entry.appliedAt = checkpoint.appliedAt();
+                entry.ledger.putAll(checkpoint.files());
+            });
+        }
+        if (newFiles.isEmpty() && !firstScan) {
+            return List.of();
+        }
+        Set<String> keys = new HashSet<>();
+        for (NewFile file : newFiles.values()) {
+            keys.add(file.identity().key());
+            keys.add(file.identity().onDevice().key());
+        }
+        Map<String, FilePosition> stored = keys.isEmpty() ? Map.of() : store.positions(entryId, keys);
+        boolean firstApplication = false;
+        if (entry.appliedAt == null) {
+            Long appliedBefore = stored.values().stream().map(FilePosition::appliedAt).filter(a -> a > 0)
+                    .min(Long::compare).orElse(null);
+            firstApplication = appliedBefore == null;
+            entry.appliedAt = firstApplication ? now : appliedBefore;
+            entry.checkpointDirty = true;
         }
         List<TrackedFile> created = new ArrayList<>();
         for (NewFile file : newFiles.values()) {
-            FilePosition position = stored.get(file.identity().key());
-            long start;
-            int epoch = 0;
-            if (position != null) {
-                start = position.position();
-                epoch = position.epoch();
-                if (file.found().size() < start) {
-                    listener.truncated(entry.entry().id(), file.found().path().toString());
-                    stats.truncations++;
-                    start = 0;
-                    epoch++;
+            FileIdentity identity = file.identity();
+            FilePosition position = stored.get(identity.key());
+            if (position == null && !identity.qualified() && !entry.files.containsKey(identity.onDevice().key())) {
+                position = stored.get(identity.onDevice().key());
+                if (position != null) {
+                    identity = identity.onDevice();
                 }
-            } else if (firstScan && (appliedBefore != null ? file.found().modifiedMillis() < appliedBefore
-                    : entry.entry().startAt() == CollectionEntry.StartAt.END)) {
-                start = endOfLastLine(file.found().path(), entry.entry().encoding());
-            } else {
-                start = 0;
             }
-            TrackedFile tracked = new TrackedFile(entry, file.identity(), file.found().path(), start, epoch,
-                    settings.hostName(), now);
-            tracked.sizeSeen = file.found().size();
-            entry.files.put(file.identity().key(), tracked);
-            created.add(tracked);
+            long start = 0;
+            int epoch = 0;
+            ContentCheck check = ContentCheck.NONE;
+            try {
+                if (position != null) {
+                    if (stillHolds(file, position)) {
+                        start = position.position();
+                        epoch = position.epoch();
+                        check = position.check();
+                    } else {
+                        listener.truncated(entryId, file.path().toString());
+                        stats.truncations++;
+                        epoch = position.epoch() + 1;
+                    }
+                } else if (entry.entry().startAt() == CollectionEntry.StartAt.END && file.channel() == null
+                        && (firstApplication || firstScan && file.modifiedMillis() < entry.appliedAt)) {
+                    start = endOfLastLine(file.path(), entry.entry().encoding());
+                }
+            } catch (IOException | UncheckedIOException e) {
+                if (file.channel() != null) {
+                    closeQuietly(file.channel());
+                }
+                if (!(e instanceof NoSuchFileException)) {
+                    reportOnce(entry, file.path().toString(), "cannot be read: " + message(e));
+                }
+                continue;
+            }
+            TrackedFile tracked = new TrackedFile(entry, identity, file.path(), start, epoch, settings.hostName(), now);
+            tracked.check = check;
+            tracked.sizeSeen = file.size();
+            entry.files.put(identity.key(), tracked);
+            if (!Long.valueOf(0).equals(entry.ledger.put(identity.key(), 0L))) {
+                entry.checkpointDirty = true;
+            }
+            if (file.channel() != null) {
+                tracked.open(file.channel());
+                open.put(tracked, Boolean.TRUE);
+            } else {
+                created.add(tracked);
+            }
         }
         return created;
     }
 
-    /** Whether a tracked file whose modification time changed now holds other content (truncated and rewritten). */
-    private boolean replaced(TrackedFile tracked, Path path, String fileKey) throws IOException {
-        Optional<FileIdentity> now = identify(path, fileKey, tracked.entry);
-        if (now.isEmpty() || !now.get().equals(tracked.identity)) {
-            stats.truncations++;
-            listener.truncated(tracked.entry.entry().id(), path.toString());
-            forget(tracked);
-            return true;
+    /** Whether a file still holds what was read of it up to its stored position (not truncated, not replaced). */
+    private boolean stillHolds(NewFile file, FilePosition position) throws IOException {
+        if (file.channel() != null) {
+            return holdsAt(file.channel(), position);
         }
-        return false;
+        try (FileChannel channel = confined.open(file.path())) {
+            return holdsAt(channel, position);
+        }
+    }
+
+    private static boolean holdsAt(FileChannel channel, FilePosition position) throws IOException {
+        return channel.size() >= Math.max(position.position(), position.check().position())
+                && position.check().holds(channel);
+    }
+
+    /** Marks files of the ledger not tracked any more as missing, and lets go of those missing for too long. */
+    private void cleanLedger(EntryState entry, long now) {
+        for (Iterator<Map.Entry<String, Long>> it = entry.ledger.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Long> known = it.next();
+            if (entry.files.containsKey(known.getKey())) {
+                continue;
+            }
+            if (known.getValue() == 0) {
+                known.setValue(now);
+                entry.checkpointDirty = true;
+            } else if (settings.cleanRemovedMs() >= 0 && now - known.getValue() >= settings.cleanRemovedMs()) {
+                it.remove();
+                expired.add(new ExpiredFile(entry.entry().id(), known.getKey()));
+                entry.checkpointDirty = true;
+            }
+        }
     }
 
     private Optional<FileIdentity> identify(Path path, String fileKey, EntryState entry) {
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+        try (FileChannel channel = confined.open(path)) {
             return FileIdentity.of(fileKey, channel, settings.fingerprintBytes(), false);
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            reportOnce(entry, path.toString(), "cannot be read: " + e.getMessage());
+            reportOnce(entry, path.toString(), "cannot be read: " + message(e));
             return Optional.empty();
         }
     }
 
     /** The offset just after the last line terminator of a file: where {@code start_at: end} begins. */
-    static long endOfLastLine(Path path, Charset charset) throws IOException {
+    private long endOfLastLine(Path path, Charset charset) throws IOException {
         byte[] newline = LineReader.terminator(charset);
         byte last = newline.length == 1 ? newline[0] : (byte) -1;
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+        try (FileChannel channel = confined.open(path)) {
             long size = channel.size();
             int unit = newline.length;
             ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
@@ -401,12 +757,31 @@ public final class TailEngine implements Closeable {
         }
     }
 
+    private static String message(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // closing a read-only handle loses nothing
+        }
+    }
+
     /** Every file's handle is closed; nothing is emitted. */
     @Override
     public void close() {
+        if (watch != null) {
+            watch.close();
+        }
         for (TrackedFile file : new ArrayList<>(open.keySet())) {
             closeFile(file);
         }
         open.clear();
+        for (EntryState entry : entries) {
+            entry.candidates.values().forEach(candidate -> closeQuietly(candidate.channel));
+            entry.candidates.clear();
+        }
     }
 }

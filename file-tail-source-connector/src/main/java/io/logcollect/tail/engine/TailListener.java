@@ -6,9 +6,15 @@ public interface TailListener {
     /** A file of an entry was refused or could not be read; reported once per file and reason. */
     void fileError(String entryId, String path, String reason);
 
+    /** A file that failed is read again. */
+    void fileRecovered(String entryId, String path);
+
+    /** Something that keeps the engine from working as well as it could, not tied to one file. */
+    void problem(String message);
+
     /** A file's identity was seen at a new path. */
     void renamed(String entryId, String fromPath, String toPath);
 
-    /** A file was found shorter than what was read of it; reading restarts at its beginning. */
+    /** A file was found shorter than what was read of it, or with other content; it is read from its start. */
     void truncated(String entryId, String path);
 }

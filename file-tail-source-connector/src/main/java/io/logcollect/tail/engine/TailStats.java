@@ -15,6 +15,7 @@ public final class TailStats {
     volatile long bytesBehind;
     volatile int filesOpen;
     volatile int filesTracked;
+    volatile int filesFailing;
 
     public long lines() {
         return lines;
@@ -51,5 +52,10 @@ public final class TailStats {
 
     public int filesTracked() {
         return filesTracked;
+    }
+
+    /** Files that failed to be read and wait to be tried again. */
+    public int filesFailing() {
+        return filesFailing;
     }
 }

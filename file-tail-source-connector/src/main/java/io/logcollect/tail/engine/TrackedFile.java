@@ -1,5 +1,6 @@
 package io.logcollect.tail.engine;
 
+import io.logcollect.tail.identity.ContentCheck;
 import io.logcollect.tail.identity.EventIds;
 import io.logcollect.tail.identity.FileIdentity;
 import io.logcollect.tail.multiline.LineGrouper;
@@ -12,7 +13,11 @@ import java.nio.file.Path;
 /** The reading state of one file of one entry, open or not. */
 final class TrackedFile {
 
+    /** The longest wait before a file that failed is tried again. */
+    static final long MAX_RETRY_BACKOFF_MS = 60_000;
+
     final EntryState entry;
+    /** Its identity; its key is the file's source partition and the seed of its event ids. */
     final FileIdentity identity;
     final LineGrouper grouper;
     Path path;
@@ -22,12 +27,17 @@ final class TrackedFile {
     long readPosition;
     /** Where reading resumes after a restart: the byte after the last emitted event. */
     long deliveredPosition;
+    /** Stored with every position: bytes the file must still hold to be this file. */
+    ContentCheck check = ContentCheck.NONE;
     FileChannel channel;
     LineReader reader;
     long lastActivityMillis;
     long sizeSeen;
     /** Not matched by the last scan: renamed out of the globs or deleted. */
     boolean orphan;
+    /** Consecutive failures to read it; while positive, it is not opened before {@link #retryAt}. */
+    int failures;
+    long retryAt;
 
     TrackedFile(EntryState entry, FileIdentity identity, Path path, long position, int epoch, String hostName,
                 long nowMillis) {
@@ -40,6 +50,10 @@ final class TrackedFile {
         this.epoch = epoch;
         this.eventIds = new EventIds(hostName, identity.key(), epoch);
         this.lastActivityMillis = nowMillis;
+    }
+
+    String key() {
+        return identity.key();
     }
 
     boolean isOpen() {
@@ -67,6 +81,27 @@ final class TrackedFile {
         channel = null;
     }
 
+    /** Remembers a failure: the next attempt waits twice as long as the last, up to a minute. */
+    void failed(long nowMillis) {
+        failures++;
+        retryAt = nowMillis + Math.min(MAX_RETRY_BACKOFF_MS, 1000L << Math.min(failures - 1, 16));
+    }
+
+    boolean mayOpen(long nowMillis) {
+        return failures == 0 || nowMillis >= retryAt;
+    }
+
+    /** Refreshes the content check to the reader's position once reading moved past it. */
+    void updateCheck(int window) throws IOException {
+        long position = reader.position();
+        if (position != check.position()) {
+            ContentCheck updated = ContentCheck.of(channel, position, window);
+            if (updated != null) {
+                check = updated;
+            }
+        }
+    }
+
     /** Starts the file over from its first byte in a new epoch (it was truncated). */
     void restartAfterTruncation(String hostName) {
         epoch++;
@@ -74,6 +109,7 @@ final class TrackedFile {
         grouper.reset();
         readPosition = 0;
         deliveredPosition = 0;
+        check = ContentCheck.NONE;
         if (channel != null) {
             reader = new LineReader(channel, 0, entry.entry().encoding(), entry.entry().maxLineBytes());
         }

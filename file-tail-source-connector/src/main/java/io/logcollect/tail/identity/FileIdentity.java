@@ -7,28 +7,40 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
- * Who a file is, independent of its name: the device and inode it lives in, plus a fingerprint of its
- * first bytes. The fingerprint covers the first line (up to and including its first {@code \n} byte), or
- * the first {@code fingerprintBytes} bytes if the first line is longer; both are fixed once written in an
- * append-only file, so a small file is identified as soon as it holds one complete line.
+ * Who a file is, independent of its name: its inode plus a fingerprint of its first bytes. The fingerprint
+ * covers the first line (up to and including its first {@code \n} byte), or the first {@code fingerprintBytes}
+ * bytes if the first line is longer; both are fixed once written in an append-only file, so a small file is
+ * identified as soon as it holds one complete line.
  *
- * <p>A rename keeps both parts; a new file that reuses an inode, or a file truncated and rewritten, gets
- * a different fingerprint unless its first line is byte-for-byte the old one.
+ * <p>The device number is not part of the key: it changes across reboots for NFS, btrfs and LVM volumes, and
+ * a key that changes makes the agent re-read or skip a file. Two files of one entry on different devices
+ * with the same inode and first line (a rare clash) are told apart by a key qualified with the device.
+ * A new file that reuses an inode and starts with the same line is told apart from the old one by the
+ * {@link ContentCheck} stored with every position.
  *
- * @param fileKey     {@code <device>:<inode>}
+ * @param device      the device number (hex), which tells files apart within one run
+ * @param inode       the inode number
  * @param fingerprint hex of a SHA-256 prefix of the fingerprinted bytes
+ * @param qualified   whether {@link #key()} includes the device
  */
-public record FileIdentity(String fileKey, String fingerprint) {
+public record FileIdentity(String device, String inode, String fingerprint, boolean qualified) {
 
-    /** The identity as one string, used as the file's source partition. */
+    /** The identity as one string, used in the file's source partition and its event ids. */
     public String key() {
-        return fileKey + ":" + fingerprint;
+        return qualified ? device + ":" + inode + ":" + fingerprint : inode + ":" + fingerprint;
+    }
+
+    /** The same identity with its key qualified by the device: the key of a clash, and of logcollect 0.1. */
+    public FileIdentity onDevice() {
+        return new FileIdentity(device, inode, fingerprint, true);
+    }
+
+    /** {@code <device>:<inode>}: the same file within one run, whatever its content. */
+    public String fileKey() {
+        return device + ":" + inode;
     }
 
     /** {@code <device>:<inode>} of a file, or the platform's file key where those are not available. */
@@ -39,13 +51,14 @@ public record FileIdentity(String fileKey, String fingerprint) {
             return Long.toHexString(((Number) dev).longValue()) + ":" + ino;
         } catch (UnsupportedOperationException | IllegalArgumentException e) {
             Object key = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-            return String.valueOf(key);
+            return "0:" + key;
         }
     }
 
     /**
-     * The identity of an open file, or empty while its first line is incomplete and shorter than
-     * {@code fingerprintBytes} (unless {@code finished}: a file that will not grow is fingerprinted as it is).
+     * The identity of an open file whose {@link #fileKey(Path)} is {@code fileKey}, or empty while its first
+     * line is incomplete and shorter than {@code fingerprintBytes} (unless {@code finished}: a file that will
+     * not grow is fingerprinted as it is).
      */
     public static Optional<FileIdentity> of(String fileKey, FileChannel channel, int fingerprintBytes, boolean finished)
             throws IOException {
@@ -70,16 +83,8 @@ public record FileIdentity(String fileKey, String fingerprint) {
             }
             end = length;
         }
-        return Optional.of(new FileIdentity(fileKey, hash(bytes, end)));
-    }
-
-    private static String hash(byte[] bytes, int length) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(bytes, 0, length);
-            return HexFormat.of().formatHex(sha.digest(), 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
-        }
+        int colon = fileKey.indexOf(':');
+        return Optional.of(new FileIdentity(fileKey.substring(0, colon), fileKey.substring(colon + 1),
+                Hashes.hex(bytes, 0, end), false));
     }
 }

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.Charset;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Cuts a file into lines from a byte position, in any charset. Reads with positional reads, so it never
@@ -103,14 +105,36 @@ public final class LineReader {
      * and read to its end); null when there are none.
      */
     public Line remainder() throws IOException {
-        Line line;
         do {
-            line = next();
+            Line line = next();
             if (line != null) {
                 return line;
             }
         } while (fill());
+        return partial();
+    }
+
+    /**
+     * The lines already in the buffer, the bytes after the last terminator as a last line, without reading
+     * the file again: what was read of a file before it was found truncated or replaced, whose bytes beyond
+     * are not the same content any more.
+     */
+    public List<Line> drainBuffered() {
+        List<Line> lines = new ArrayList<>();
+        for (int end; (end = findNewline()) >= 0; ) {
+            lines.add(takeLine(end));
+        }
+        Line last = partial();
+        if (last != null) {
+            lines.add(last);
+        }
+        return lines;
+    }
+
+    /** The buffered bytes after the last terminator as a line, consumed; null when there are none. */
+    private Line partial() {
         long next = bufferOffset + limit;
+        Line line;
         if (truncatedHead != null) {
             line = new Line(truncatedOffset, next, text(truncatedOffset, truncatedHead, 0, truncatedHead.length), true);
             truncatedHead = null;

@@ -1,6 +1,8 @@
 package io.logcollect.tail.record;
 
+import io.logcollect.tail.engine.FilePosition;
 import io.logcollect.tail.engine.LogEvent;
+import io.logcollect.tail.identity.ContentCheck;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
@@ -29,6 +31,9 @@ public final class EcsRecords {
     public static final String OFFSET_POSITION = "position";
     public static final String OFFSET_EPOCH = "epoch";
     public static final String OFFSET_APPLIED = "applied";
+    public static final String OFFSET_CHECK_POSITION = "check_position";
+    public static final String OFFSET_CHECK_LENGTH = "check_length";
+    public static final String OFFSET_CHECK_HASH = "check_hash";
 
     /** Bounds what is kept for files long gone; rebuilding a file's parts is cheap. */
     private static final int MAX_FILES_KEPT = 4096;
@@ -111,13 +116,34 @@ public final class EcsRecords {
                 .put("host", host)
                 .put("log", log)
                 .put("labels", labels(event));
-        Map<String, Object> offset = new HashMap<>(4);
-        offset.put(OFFSET_POSITION, event.position().position());
-        offset.put(OFFSET_EPOCH, event.position().epoch());
-        offset.put(OFFSET_APPLIED, event.position().appliedAt());
-        return new SourceRecord(file.partition(), offset, event.entry().topic(), null,
+        return new SourceRecord(file.partition(), offset(event.position()), event.entry().topic(), null,
                 keyByFile ? Schema.STRING_SCHEMA : null, keyByFile ? file.key() : null, schema, value,
                 event.readTimeMillis());
+    }
+
+    /** A file position as a source offset: primitive values only, as Connect requires. */
+    static Map<String, Object> offset(FilePosition position) {
+        Map<String, Object> offset = new HashMap<>(8);
+        offset.put(OFFSET_POSITION, position.position());
+        offset.put(OFFSET_EPOCH, position.epoch());
+        offset.put(OFFSET_APPLIED, position.appliedAt());
+        if (position.check().position() > 0) {
+            offset.put(OFFSET_CHECK_POSITION, position.check().position());
+            offset.put(OFFSET_CHECK_LENGTH, position.check().length());
+            offset.put(OFFSET_CHECK_HASH, position.check().hash());
+        }
+        return offset;
+    }
+
+    /** A stored source offset as a file position; offsets written by logcollect 0.1 have no content check. */
+    public static FilePosition position(Map<String, Object> offset) {
+        ContentCheck check = offset.containsKey(OFFSET_CHECK_HASH)
+                ? new ContentCheck(((Number) offset.get(OFFSET_CHECK_POSITION)).longValue(),
+                ((Number) offset.get(OFFSET_CHECK_LENGTH)).intValue(), (String) offset.get(OFFSET_CHECK_HASH))
+                : ContentCheck.NONE;
+        return new FilePosition(((Number) offset.get(OFFSET_POSITION)).longValue(),
+                ((Number) offset.getOrDefault(OFFSET_EPOCH, 0)).intValue(),
+                ((Number) offset.getOrDefault(OFFSET_APPLIED, 0L)).longValue(), check);
     }
 
     /** What every record of a file shares, built once per file and path rather than once per line. */
@@ -175,9 +201,14 @@ public final class EcsRecords {
         });
     }
 
+    /** An instant as {@code @timestamp} writes it: UTC, milliseconds. */
+    static String formatTimestamp(long millis) {
+        return TIMESTAMP.format(Instant.ofEpochMilli(millis));
+    }
+
     private String timestamp(long millis) {
         if (millis != formattedMillis) {
-            formatted = TIMESTAMP.format(Instant.ofEpochMilli(millis));
+            formatted = formatTimestamp(millis);
             formattedMillis = millis;
         }
         return formatted;

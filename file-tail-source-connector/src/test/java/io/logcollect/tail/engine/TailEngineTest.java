@@ -33,7 +33,11 @@ class TailEngineTest {
     private final AtomicLong clock = new AtomicLong(1_000_000);
     /** Positions "committed" by the caller, as Connect would after Kafka acknowledged the records. */
     private final Map<String, FilePosition> committed = new HashMap<>();
+    /** Entry checkpoints "committed" the same way. */
+    private final Map<String, EntryCheckpoint> checkpoints = new HashMap<>();
+    private final List<TailEngine.ExpiredFile> expired = new ArrayList<>();
     private final List<String> errors = new ArrayList<>();
+    private final List<String> recovered = new ArrayList<>();
     private TailEngine engine;
 
     @AfterEach
@@ -44,26 +48,55 @@ class TailEngineTest {
     }
 
     private TailEngine start(String entriesJson, int maxOpenFiles) {
-        ParsedPolicy policy = PolicyParser.parse(entriesJson, AllowedPaths.of(List.of(dir.toString())));
+        return start(entriesJson, settings(maxOpenFiles, 60_000, -1, false));
+    }
+
+    private TailSettings settings(int maxOpenFiles, long closeInactiveMs, long cleanRemovedMs, boolean watch) {
+        return new TailSettings("host-1", AllowedPaths.of(List.of(dir.toString())), 1000, 100_000, 1024,
+                closeInactiveMs, maxOpenFiles, cleanRemovedMs, watch);
+    }
+
+    private TailEngine start(String entriesJson, TailSettings settings) {
+        return start(entriesJson, settings, () -> { });
+    }
+
+    private TailEngine start(String entriesJson, TailSettings settings, Runnable onNewFiles) {
+        ParsedPolicy policy = PolicyParser.parse(entriesJson, settings.allowed());
         policy.errors().forEach(e -> errors.add(e.message()));
-        engine = new TailEngine(new TailSettings("host-1", AllowedPaths.of(List.of(dir.toString())), 1000, 1024,
-                60_000, maxOpenFiles), policy.entries(),
-                (entry, ids) -> ids.stream().filter(committed::containsKey)
-                        .collect(Collectors.toMap(id -> id, committed::get)),
-                new TailListener() {
-                    @Override
-                    public void fileError(String entryId, String path, String reason) {
-                        errors.add(entryId + " " + path + " " + reason);
-                    }
+        engine = new TailEngine(settings, policy.entries(), new PositionStore() {
+            @Override
+            public Map<String, FilePosition> positions(String entryId, java.util.Collection<String> ids) {
+                return ids.stream().filter(committed::containsKey).collect(Collectors.toMap(id -> id, committed::get));
+            }
 
-                    @Override
-                    public void renamed(String entryId, String fromPath, String toPath) {
-                    }
+            @Override
+            public java.util.Optional<EntryCheckpoint> checkpoint(String entryId) {
+                return java.util.Optional.ofNullable(checkpoints.get(entryId));
+            }
+        }, new TailListener() {
+            @Override
+            public void fileError(String entryId, String path, String reason) {
+                errors.add(entryId + " " + path + " " + reason);
+            }
 
-                    @Override
-                    public void truncated(String entryId, String path) {
-                    }
-                }, clock::get);
+            @Override
+            public void fileRecovered(String entryId, String path) {
+                recovered.add(path);
+            }
+
+            @Override
+            public void problem(String message) {
+                errors.add(message);
+            }
+
+            @Override
+            public void renamed(String entryId, String fromPath, String toPath) {
+            }
+
+            @Override
+            public void truncated(String entryId, String path) {
+            }
+        }, clock::get, onNewFiles);
         return engine;
     }
 
@@ -81,13 +114,23 @@ class TailEngineTest {
         List<LogEvent> all = new ArrayList<>();
         int quiet = 0;
         while (quiet < quietRounds) {
-            List<LogEvent> events = engine.poll(1000);
-            events.forEach(e -> committed.put(e.fileIdentity(), e.position()));
+            List<LogEvent> events = pollAndCommit(1000);
             all.addAll(events);
             quiet = events.isEmpty() ? quiet + 1 : 0;
             clock.addAndGet(1000);
         }
         return all;
+    }
+
+    /** One poll, committing its positions, checkpoints and deletions as Connect would once Kafka has them. */
+    private List<LogEvent> pollAndCommit(int maxEvents) {
+        List<LogEvent> events = engine.poll(maxEvents);
+        events.forEach(e -> committed.put(e.fileIdentity(), e.position()));
+        TailEngine.Bookkeeping bookkeeping = engine.bookkeeping();
+        bookkeeping.checkpoints().forEach(c -> checkpoints.put(c.entryId(), c));
+        bookkeeping.expired().forEach(e -> committed.remove(e.fileKey()));
+        expired.addAll(bookkeeping.expired());
+        return events;
     }
 
     private static List<String> messages(List<LogEvent> events) {
@@ -272,22 +315,7 @@ class TailEngineTest {
     void aDeletedFileIsReadToItsEndIncludingItsPartialLastLine() throws IOException {
         Path log = dir.resolve("gone.log");
         append(log, "one\n");
-        engine = new TailEngine(new TailSettings("host-1", AllowedPaths.of(List.of(dir.toString())), 1000, 1024,
-                5000, 10), PolicyParser.parse("[" + entry("gone", "gone.log", "") + "]",
-                AllowedPaths.of(List.of(dir.toString()))).entries(), (e, ids) -> Map.of(), new TailListener() {
-                    @Override
-                    public void fileError(String entryId, String path, String reason) {
-                        errors.add(reason);
-                    }
-
-                    @Override
-                    public void renamed(String entryId, String fromPath, String toPath) {
-                    }
-
-                    @Override
-                    public void truncated(String entryId, String path) {
-                    }
-                }, clock::get);
+        start("[" + entry("gone", "gone.log", "") + "]", settings(10, 5000, -1, false));
         assertEquals(List.of("one"), messages(drain()));
         append(log, "two\nthree without newline");
         Files.delete(log);
