@@ -187,21 +187,27 @@ public final class TailEngine implements Closeable {
                 return false;
             }
         }
-        file.updateCheck(settings.fingerprintBytes());
-        while (events.size() < limit) {
+        List<LineGrouper.Group> groups = new ArrayList<>();
+        boolean atLimit = true;
+        while (events.size() + groups.size() < limit) {
             Line line = file.reader.next();
             if (line == null) {
                 recovered(file);
-                return false;
+                atLimit = false;
+                break;
             }
             file.lastActivityMillis = now;
             stats.bytes += line.nextOffset() - line.offset();
             stats.lines++;
-            for (LineGrouper.Group group : file.grouper.add(line, now)) {
+            groups.addAll(file.grouper.add(line, now));
+        }
+        if (!groups.isEmpty()) {
+            file.updateCheck(settings.fingerprintBytes());
+            for (LineGrouper.Group group : groups) {
                 events.add(event(file, group, now));
             }
         }
-        return true;
+        return atLimit;
     }
 
     private void failed(TrackedFile file, String reason, long now) {
@@ -532,7 +538,7 @@ public final class TailEngine implements Closeable {
 
     /** Holds a new file whose first line is incomplete open, so a quick rename cannot make it slip by. */
     private void holdCandidate(EntryState entry, Path path, String fileKey, long now) {
-        if (entry.appliedAt == null || entry.paths.containsKey(path) || open.size() + candidateCount() >= settings.maxOpenFiles()) {
+        if (entry.appliedAt == null || open.size() + candidateCount() >= settings.maxOpenFiles()) {
             return;
         }
         try {

@@ -133,6 +133,20 @@ class TailEngineTest {
         return events;
     }
 
+    /** Fails with counts and the first difference rather than both lists. */
+    private static void assertLines(List<String> expected, List<String> actual) {
+        if (!expected.equals(actual)) {
+            int first = 0;
+            while (first < Math.min(expected.size(), actual.size()) && expected.get(first).equals(actual.get(first))) {
+                first++;
+            }
+            throw new AssertionError("expected " + expected.size() + " lines, got " + actual.size()
+                    + "; first difference at " + first + ": expected <"
+                    + (first < expected.size() ? expected.get(first) : "(end)") + "> but was <"
+                    + (first < actual.size() ? actual.get(first) : "(end)") + ">");
+        }
+    }
+
     private static List<String> messages(List<LogEvent> events) {
         return events.stream().map(LogEvent::message).toList();
     }
@@ -219,7 +233,7 @@ class TailEngineTest {
         List<LogEvent> after = drain();
         List<String> expectedAfter = new ArrayList<>(List.of("header"));
         expectedAfter.addAll(expected("two", 0, 3));
-        assertEquals(expectedAfter, messages(after));
+        assertLines(expectedAfter, messages(after));
         assertEquals(1, after.get(0).position().epoch());
         assertNotEquals(before.get(0).eventId(), after.get(0).eventId());
     }
@@ -335,5 +349,168 @@ class TailEngineTest {
         assertEquals(List.of("a \\\nb \\\nc", "d \\"), messages(events));
         assertTrue(events.get(0).multiline());
         assertEquals(events.get(1).offset(), events.get(0).position().position());
+    }
+
+    @Test
+    void startAtEndAppliesOncePerEntryEvenWhenTheLiveFileWasRotatedWhileStopped() throws IOException {
+        Path log = dir.resolve("app.log");
+        append(log, lines("before", 0, 10));
+        String live = "[{\"id\":\"live\",\"paths\":[\"" + dir + "/app.log\"],\"topic\":\"t\",\"start_at\":\"end\"}]";
+        start(live, 10);
+        assertEquals(List.of(), messages(drain()));
+        assertEquals(1_000_000, checkpoints.get("live").appliedAt());
+        engine.close();
+        Files.move(log, dir.resolve("app.log.1"));
+        append(log, lines("after", 0, 1000));
+        start(live, 10);
+        assertLines(expected("after", 0, 1000), messages(drain()));
+    }
+
+    @Test
+    void aFileRewrittenPastItsPositionWithTheSameFirstLineWhileStoppedIsReadFromItsStart() throws IOException {
+        Path csv = dir.resolve("data.csv");
+        append(csv, "id,name\n" + lines("old", 0, 100));
+        start("[" + entry("csv", "data.csv", "") + "]", 10);
+        List<LogEvent> before = drain();
+        assertEquals(101, before.size());
+        engine.close();
+        Files.writeString(csv, "id,name\n" + lines("new", 0, 300), StandardOpenOption.TRUNCATE_EXISTING);
+        start("[" + entry("csv", "data.csv", "") + "]", 10);
+        List<LogEvent> after = drain();
+        List<String> expectedAfter = new ArrayList<>(List.of("id,name"));
+        expectedAfter.addAll(expected("new", 0, 300));
+        assertLines(expectedAfter, messages(after));
+        assertEquals(1, after.get(0).position().epoch());
+        assertNotEquals(before.get(0).eventId(), after.get(0).eventId());
+    }
+
+    @Test
+    void aClosedFileRewrittenPastItsPositionWithTheSameFirstLineIsReadFromItsStart() throws IOException {
+        Path csv = dir.resolve("closed.csv");
+        append(csv, "id,name\n" + lines("old", 0, 100));
+        start("[" + entry("closed", "closed.csv", "") + "]", settings(10, 2000, -1, false));
+        assertEquals(101, drain().size());
+        assertEquals(0, engine.stats().filesOpen());
+        Files.writeString(csv, "id,name\n" + lines("new", 0, 300), StandardOpenOption.TRUNCATE_EXISTING);
+        List<String> expectedAfter = new ArrayList<>(List.of("id,name"));
+        expectedAfter.addAll(expected("new", 0, 300));
+        assertLines(expectedAfter, messages(drain()));
+    }
+
+    @Test
+    void copytruncateRightAfterAStackTraceAndAPartialLineLosesNeither() throws IOException {
+        Path log = dir.resolve("trace.log");
+        append(log, "ERROR boom\n\tat a.B.c(B.java:1)\n\tat a.B.d(B.java:2)\n");
+        start("[" + entry("trace", "trace.log", ",\"multiline\":{\"pattern\":\"^\\\\t\",\"match\":\"after\","
+                + "\"timeout_ms\":60000}") + "]", 10);
+        assertEquals(List.of(), messages(drain()));
+        Files.write(log, new byte[0], StandardOpenOption.TRUNCATE_EXISTING);
+        append(log, "INFO next\n");
+        List<LogEvent> events = drain();
+        assertEquals(List.of("ERROR boom\n\tat a.B.c(B.java:1)\n\tat a.B.d(B.java:2)"), messages(events));
+        assertEquals(0, events.get(0).position().epoch());
+
+        Path plain = dir.resolve("partial.log");
+        append(plain, "a\nb without newline");
+        start("[" + entry("partial", "partial.log", "") + "]", 10);
+        assertEquals(List.of("a"), messages(drain()));
+        Files.write(plain, new byte[0], StandardOpenOption.TRUNCATE_EXISTING);
+        append(plain, "c\n");
+        assertEquals(List.of("b without newline", "c"), messages(drain()));
+    }
+
+    @Test
+    void everyFileWithLinesGetsAnEqualShareOfEachPoll() throws IOException {
+        append(dir.resolve("a.log"), lines("a", 0, 20_000));
+        append(dir.resolve("b.log"), lines("b", 0, 20_000));
+        append(dir.resolve("c.log"), lines("c", 0, 2_000));
+        start("[" + entry("burst", "*.log", "") + "]", 10);
+        for (int poll = 1; poll <= 7; poll++) {
+            Map<String, Long> perFile = pollAndCommit(999).stream()
+                    .collect(Collectors.groupingBy(e -> e.path().substring(e.path().length() - 5), Collectors.counting()));
+            assertEquals(poll < 7 ? Map.of("a.log", 333L, "b.log", 333L, "c.log", 333L)
+                    : Map.of("a.log", 333L, "b.log", 664L, "c.log", 2L), perFile, "poll " + poll);
+        }
+    }
+
+    @Test
+    void doubleStarMayAppearSeveralTimes() throws IOException {
+        for (String path : List.of("a/b/c.log", "a/x/b/c.log", "a/b/y/c.log", "a/x/b/y/c.log", "a/c.log", "a/x/c.log")) {
+            Files.createDirectories(dir.resolve(path).getParent());
+            append(dir.resolve(path), path + "\n");
+        }
+        start("[" + entry("stars", "a/**/b/**/c.log", "") + "]", 10);
+        assertEquals(java.util.Set.of("a/b/c.log", "a/x/b/c.log", "a/b/y/c.log", "a/x/b/y/c.log"),
+                new java.util.HashSet<>(messages(drain())));
+    }
+
+    @Test
+    void aLinkToTheRootUnderDoubleStarIsNotFollowedAndLinkCyclesEnd() throws IOException {
+        Files.createDirectories(dir.resolve("logs/sub"));
+        append(dir.resolve("logs/sub/app.log"), "app\n");
+        Files.createSymbolicLink(dir.resolve("logs/root"), Path.of("/"));
+        Files.createSymbolicLink(dir.resolve("logs/sub/loop"), dir.resolve("logs"));
+        start("[" + entry("links", "logs/**/*.log", "") + "]", 10);
+        assertEquals(List.of("app"), messages(drain()));
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).contains("logs/root is a symbolic link to a directory outside the allowed paths"),
+                errors.toString());
+    }
+
+    @Test
+    void aScanStopsAtItsEntryLimitWithAClearErrorAndLetsGoOfNothing() throws IOException {
+        append(dir.resolve("keep.log"), "keep\n");
+        start("[" + entry("limit", "*.log", "") + "]", new TailSettings("host-1",
+                AllowedPaths.of(List.of(dir.toString())), 1000, 5, 1024, 2000, 10, -1, false));
+        assertEquals(List.of("keep"), messages(drain()));
+        for (int i = 0; i < 10; i++) {
+            append(dir.resolve("more" + i + ".log"), "more\n");
+        }
+        drain(5);
+        assertTrue(errors.stream().anyMatch(e -> e.contains("the scan stopped after 5 directory entries")),
+                errors.toString());
+        assertTrue(checkpoints.get("limit").files().values().stream().allMatch(missingSince -> missingSince == 0),
+                "a file was let go although the scan did not reach it: " + checkpoints.get("limit"));
+    }
+
+    @Test
+    void positionsOfFilesGoneForTheRetentionAreDeletedAlsoAfterARestart() throws IOException {
+        Path first = dir.resolve("first.log");
+        Path second = dir.resolve("second.log");
+        append(first, "one\n");
+        append(second, "two\n");
+        String entries = "[" + entry("clean", "*.log", "") + "]";
+        start(entries, settings(10, 2000, 10_000, false));
+        assertEquals(java.util.Set.of("one", "two"), new java.util.HashSet<>(messages(drain())));
+        assertEquals(2, committed.size());
+        Files.delete(first);
+        drain(15);
+        assertEquals(1, expired.size(), expired.toString());
+        assertEquals(1, committed.size());
+        assertEquals(1, checkpoints.get("clean").files().size());
+        engine.close();
+        Files.delete(second);
+        start(entries, settings(10, 2000, 10_000, false));
+        drain(15);
+        assertEquals(2, expired.size(), expired.toString());
+        assertEquals(Map.of(), committed);
+        assertEquals(Map.of(), checkpoints.get("clean").files());
+    }
+
+    @Test
+    void aWatchedDirectoryOpensANewFileBeforeItIsRenamedAwayWithinOneScanInterval() throws Exception {
+        java.util.concurrent.Semaphore appeared = new java.util.concurrent.Semaphore(0);
+        start("[" + entry("fast", "fast.log", "") + "]", settings(10, 60_000, -1, true), appeared::release);
+        assertEquals(List.of(), messages(drain()));
+        Path log = dir.resolve("fast.log");
+        for (int generation = 0; generation < 3; generation++) {
+            Files.createFile(log);
+            assertTrue(appeared.tryAcquire(10, java.util.concurrent.TimeUnit.SECONDS));
+            appeared.drainPermits();
+            assertEquals(List.of(), messages(pollAndCommit(1000)));
+            append(log, lines("g" + generation + "-", 0, 100));
+            Files.move(log, dir.resolve("fast.log." + generation));
+            assertLines(expected("g" + generation + "-", 0, 100), messages(pollAndCommit(1000)));
+        }
     }
 }
