@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param maxLineBytes longer lines are truncated to this many bytes and flagged
  * @param fields      labels copied into every record
  * @param ignoreOlder files not modified for this long are skipped; empty to collect all
+ * @param timestamp   how to read each record's time from its first line; empty to use the time it is read
  * @param enabled     a disabled entry is kept in the policy but collects nothing
  */
 public record CollectionEntry(
@@ -34,6 +35,7 @@ public record CollectionEntry(
         int maxLineBytes,
         Map<String, String> fields,
         Optional<Duration> ignoreOlder,
+        Optional<TimestampRule> timestamp,
         boolean enabled) {
 
     public static final int DEFAULT_MAX_LINE_BYTES = 1024 * 1024;

@@ -31,9 +31,10 @@ public final class PolicyParser {
     private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Set<String> ENTRY_FIELDS = Set.of("id", "paths", "exclude", "topic", "start_at",
-            "encoding", "multiline", "max_line_bytes", "fields", "ignore_older", "enabled");
+            "encoding", "multiline", "max_line_bytes", "fields", "ignore_older", "timestamp", "enabled");
     private static final Set<String> MULTILINE_FIELDS = Set.of("pattern", "negate", "match", "max_lines",
             "timeout_ms");
+    private static final Set<String> TIMESTAMP_FIELDS = Set.of("pattern", "format", "zone", "locale");
     /** Labels the connector sets itself. */
     private static final Set<String> RESERVED_LABELS = Set.of("policy", "entry");
     static final int MAX_LINE_BYTES_LIMIT = 64 * 1024 * 1024;
@@ -119,9 +120,11 @@ public final class PolicyParser {
         Map<String, String> fields = fields(node.get("fields"));
         Optional<Duration> ignoreOlder = node.has("ignore_older")
                 ? Optional.of(duration(requiredText(node, "ignore_older"), "ignore_older")) : Optional.empty();
+        Optional<TimestampRule> timestamp = node.has("timestamp") ? Optional.of(timestamp(node.get("timestamp")))
+                : Optional.empty();
         boolean enabled = booleanValue(node, "enabled", true);
         return new CollectionEntry(id, normalized, exclude, topic, startAt, encoding, multiline, maxLineBytes,
-                fields, ignoreOlder, enabled);
+                fields, ignoreOlder, timestamp, enabled);
     }
 
     private static String checkedPath(String path, AllowedPaths allowed) {
@@ -163,6 +166,33 @@ public final class PolicyParser {
         int maxLines = intValue(node, "max_lines", Multiline.DEFAULT_MAX_LINES, 1, 100_000);
         int timeoutMs = intValue(node, "timeout_ms", (int) Multiline.DEFAULT_TIMEOUT_MS, 0, 3_600_000);
         return new Multiline(pattern, negate, match, maxLines, timeoutMs);
+    }
+
+    private static TimestampRule timestamp(JsonNode node) {
+        try {
+            return timestampRule(node);
+        } catch (IllegalArgumentException e) {
+            throw e.getMessage().startsWith("timestamp") ? e : new IllegalArgumentException("timestamp." + e.getMessage());
+        }
+    }
+
+    private static TimestampRule timestampRule(JsonNode node) {
+        if (!node.isObject()) {
+            throw new IllegalArgumentException("timestamp must be a JSON object");
+        }
+        unknownFields(node, TIMESTAMP_FIELDS, "timestamp.");
+        String format = requiredText(node, "format");
+        String regex = node.has("pattern") && !node.get("pattern").isNull() ? requiredText(node, "pattern") : null;
+        java.time.ZoneId zone;
+        String zoneName = optionalText(node, "zone", null);
+        try {
+            zone = zoneName == null ? java.time.ZoneId.systemDefault() : java.time.ZoneId.of(zoneName);
+        } catch (java.time.DateTimeException e) {
+            throw new IllegalArgumentException("timestamp.zone '" + zoneName + "' is not a time zone (e.g. UTC, "
+                    + "Europe/Paris, +08:00)");
+        }
+        java.util.Locale locale = java.util.Locale.forLanguageTag(optionalText(node, "locale", "en"));
+        return TimestampRule.compile(regex, format, zone, locale);
     }
 
     private static Map<String, String> fields(JsonNode node) {

@@ -104,6 +104,13 @@ class PolicyParserTest {
                 errorOf("{\"id\":\"a\"," + base + ",\"ignore_older\":\"soon\"}"));
         assertEquals("entry 'a': enabled must be true or false", errorOf("{\"id\":\"a\"," + base + ",\"enabled\":\"yes\"}"));
         assertEquals("entry '#0': not a JSON object", errorOf("42"));
+        assertEquals("entry 'a': timestamp.format is required", errorOf("{\"id\":\"a\"," + base + ",\"timestamp\":{}}"));
+        assertEquals("entry 'a': unknown field timestamp.tz",
+                errorOf("{\"id\":\"a\"," + base + ",\"timestamp\":{\"format\":\"UNIX\",\"tz\":\"UTC\"}}"));
+        assertEquals("entry 'a': timestamp.zone 'Mars/Olympus' is not a time zone (e.g. UTC, Europe/Paris, +08:00)",
+                errorOf("{\"id\":\"a\"," + base + ",\"timestamp\":{\"format\":\"UNIX\",\"zone\":\"Mars/Olympus\"}}"));
+        assertEquals("entry 'a': '/var/log/**/a/**/b/**/c/**/d/**/e/**/f/**/g.log' has 7 '**'; at most 6 are allowed in one glob",
+                errorOf("{\"id\":\"a\",\"paths\":[\"/var/log/**/a/**/b/**/c/**/d/**/e/**/f/**/g.log\"],\"topic\":\"t\"}"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.logcollect.tail.engine;
 
 import io.logcollect.policy.CollectionEntry;
+import io.logcollect.policy.TimestampRule;
 import io.logcollect.tail.access.ConfinedFiles;
 import io.logcollect.tail.discover.DirectoryWatch;
 import io.logcollect.tail.discover.FileScanner;
@@ -25,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.LongSupplier;
 
@@ -260,9 +262,18 @@ public final class TailEngine implements Closeable {
     private LogEvent event(TrackedFile file, LineGrouper.Group group, long now) {
         file.deliveredPosition = group.nextOffset();
         stats.events++;
+        long timestamp = now;
+        LogEvent.TimestampSource source = LogEvent.TimestampSource.READ;
+        Optional<TimestampRule> rule = file.entry.entry().timestamp();
+        if (rule.isPresent()) {
+            OptionalLong parsed = rule.get().parse(group.text(), now);
+            source = parsed.isPresent() ? LogEvent.TimestampSource.LINE : LogEvent.TimestampSource.UNPARSED;
+            timestamp = parsed.orElse(now);
+        }
         return new LogEvent(file.entry.entry(), file.path.toString(), file.key(),
                 new FilePosition(group.nextOffset(), file.epoch, file.entry.appliedAt, file.check), group.offset(),
-                group.text(), group.multiline(), group.truncated(), now, file.eventIds.idAt(group.offset()));
+                group.text(), group.multiline(), group.truncated(), now, file.eventIds.idAt(group.offset()),
+                timestamp, source);
     }
 
     /** Flushes timed-out multiline groups, finishes orphaned files, closes inactive handles and candidates. */

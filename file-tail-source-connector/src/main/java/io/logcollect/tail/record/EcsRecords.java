@@ -41,6 +41,9 @@ public final class EcsRecords {
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final Schema EVENT = SchemaBuilder.struct().name("io.logcollect.Event")
             .field("id", Schema.STRING_SCHEMA).build();
+    /** With {@code event.created}, the time the line was read, when {@code @timestamp} comes from the line. */
+    private static final Schema EVENT_CREATED = SchemaBuilder.struct().name("io.logcollect.Event")
+            .field("id", Schema.STRING_SCHEMA).field("created", Schema.STRING_SCHEMA).build();
     private static final Schema HOST = SchemaBuilder.struct().name("io.logcollect.Host")
             .field("name", Schema.STRING_SCHEMA).build();
     private static final Schema FILE = SchemaBuilder.struct().name("io.logcollect.LogFile")
@@ -51,8 +54,10 @@ public final class EcsRecords {
     private static final Schema LOG_WITH_FLAGS = SchemaBuilder.struct().name("io.logcollect.Log")
             .field("file", FILE).field("offset", Schema.INT64_SCHEMA).field("flags", FLAGS).build();
     private static final Schema LABELS = SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.STRING_SCHEMA).build();
-    public static final Schema VALUE = value(LOG);
-    public static final Schema VALUE_WITH_FLAGS = value(LOG_WITH_FLAGS);
+    public static final Schema VALUE = value(EVENT, LOG);
+    public static final Schema VALUE_WITH_FLAGS = value(EVENT, LOG_WITH_FLAGS);
+    private static final Schema VALUE_CREATED = value(EVENT_CREATED, LOG);
+    private static final Schema VALUE_CREATED_WITH_FLAGS = value(EVENT_CREATED, LOG_WITH_FLAGS);
 
     private final String hostName;
     private final String policy;
@@ -70,11 +75,11 @@ public final class EcsRecords {
         this.host = new Struct(HOST).put("name", hostName);
     }
 
-    private static Schema value(Schema log) {
+    private static Schema value(Schema event, Schema log) {
         return SchemaBuilder.struct().name("io.logcollect.LogRecord")
                 .field("@timestamp", Schema.STRING_SCHEMA)
                 .field("message", Schema.STRING_SCHEMA)
-                .field("event", EVENT)
+                .field("event", event)
                 .field("host", HOST)
                 .field("log", log)
                 .field("labels", LABELS)
@@ -92,33 +97,43 @@ public final class EcsRecords {
     }
 
     public SourceRecord record(LogEvent event) {
-        boolean flagged = event.multiline() || event.truncated();
-        Schema schema = flagged ? VALUE_WITH_FLAGS : VALUE;
+        boolean unparsed = event.timestampSource() == LogEvent.TimestampSource.UNPARSED;
+        boolean created = event.timestampSource() == LogEvent.TimestampSource.LINE;
+        boolean flagged = event.multiline() || event.truncated() || unparsed;
+        Schema schema = created ? (flagged ? VALUE_CREATED_WITH_FLAGS : VALUE_CREATED)
+                : (flagged ? VALUE_WITH_FLAGS : VALUE);
         Schema logSchema = schema.field("log").schema();
         FileParts file = fileParts(event);
         Struct log = new Struct(logSchema)
                 .put("file", file.file())
                 .put("offset", event.offset());
         if (flagged) {
-            List<String> flags = new ArrayList<>(2);
+            List<String> flags = new ArrayList<>(3);
             if (event.multiline()) {
                 flags.add("multiline");
             }
             if (event.truncated()) {
                 flags.add("truncated");
             }
+            if (unparsed) {
+                flags.add("timestamp_unparsed");
+            }
             log.put("flags", flags);
         }
+        Struct eventStruct = new Struct(schema.field("event").schema()).put("id", event.eventId());
+        if (created) {
+            eventStruct.put("created", formatTimestamp(event.readTimeMillis()));
+        }
         Struct value = new Struct(schema)
-                .put("@timestamp", timestamp(event.readTimeMillis()))
+                .put("@timestamp", created ? formatTimestamp(event.timestampMillis()) : timestamp(event.readTimeMillis()))
                 .put("message", event.message())
-                .put("event", new Struct(EVENT).put("id", event.eventId()))
+                .put("event", eventStruct)
                 .put("host", host)
                 .put("log", log)
                 .put("labels", labels(event));
         return new SourceRecord(file.partition(), offset(event.position()), event.entry().topic(), null,
                 keyByFile ? Schema.STRING_SCHEMA : null, keyByFile ? file.key() : null, schema, value,
-                event.readTimeMillis());
+                event.timestampMillis());
     }
 
     /** A file position as a source offset: primitive values only, as Connect requires. */

@@ -7,6 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.logcollect.tail.engine.FilePosition;
+import io.logcollect.tail.engine.LogEvent;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class EcsRecordsTest {
@@ -24,5 +27,36 @@ class EcsRecordsTest {
                 new String(offsetKeys.fromConnectData("offsets", null, partition), StandardCharsets.UTF_8));
         assertEquals(new HashMap<>(partition), partition);
         assertEquals(new HashMap<>(partition).hashCode(), partition.hashCode());
+    }
+
+    @Test
+    void aTimeReadFromTheLineBecomesTheTimestampAndTheReadTimeEventCreated() {
+        io.logcollect.policy.CollectionEntry entry = io.logcollect.policy.PolicyParser.parse(
+                "[{\"id\":\"app\",\"paths\":[\"/var/log/app.log\"],\"topic\":\"t\","
+                        + "\"timestamp\":{\"format\":\"ISO8601\"}}]",
+                io.logcollect.policy.AllowedPaths.of(java.util.List.of("/var/log"))).entries().get(0);
+        EcsRecords records = new EcsRecords("web-01", "web", true);
+        JsonConverter values = new JsonConverter();
+        values.configure(Map.of("schemas.enable", "false"), false);
+        long read = java.time.Instant.parse("2026-11-29T12:00:00.456Z").toEpochMilli();
+        long line = java.time.Instant.parse("2026-11-20T08:30:00.123Z").toEpochMilli();
+        FilePosition position = new FilePosition(40, 0, 1L, io.logcollect.tail.identity.ContentCheck.NONE);
+        org.apache.kafka.connect.source.SourceRecord parsed = records.record(new LogEvent(entry, "/var/log/app.log",
+                "131:abc", position, 0, "2026-11-20T08:30:00.123Z started", false, false, read, "id-1", line,
+                LogEvent.TimestampSource.LINE));
+        assertEquals(line, parsed.timestamp());
+        assertEquals("{\"@timestamp\":\"2026-11-20T08:30:00.123Z\",\"message\":\"2026-11-20T08:30:00.123Z started\","
+                        + "\"event\":{\"id\":\"id-1\",\"created\":\"2026-11-29T12:00:00.456Z\"},\"host\":{\"name\":\"web-01\"},"
+                        + "\"log\":{\"file\":{\"path\":\"/var/log/app.log\"},\"offset\":0},"
+                        + "\"labels\":{\"policy\":\"web\",\"entry\":\"app\"}}",
+                new String(values.fromConnectData("t", parsed.valueSchema(), parsed.value()), StandardCharsets.UTF_8));
+        org.apache.kafka.connect.source.SourceRecord unparsed = records.record(new LogEvent(entry, "/var/log/app.log",
+                "131:abc", position, 40, "no time here", false, false, read, "id-2", read,
+                LogEvent.TimestampSource.UNPARSED));
+        assertEquals(read, unparsed.timestamp());
+        assertEquals("{\"@timestamp\":\"2026-11-29T12:00:00.456Z\",\"message\":\"no time here\",\"event\":{\"id\":\"id-2\"},"
+                        + "\"host\":{\"name\":\"web-01\"},\"log\":{\"file\":{\"path\":\"/var/log/app.log\"},\"offset\":40,"
+                        + "\"flags\":[\"timestamp_unparsed\"]},\"labels\":{\"policy\":\"web\",\"entry\":\"app\"}}",
+                new String(values.fromConnectData("t", unparsed.valueSchema(), unparsed.value()), StandardCharsets.UTF_8));
     }
 }
