@@ -172,7 +172,7 @@ public final class PolicyParser {
         try {
             return timestampRule(node);
         } catch (IllegalArgumentException e) {
-            throw e.getMessage().startsWith("timestamp") ? e : new IllegalArgumentException("timestamp." + e.getMessage());
+            throw e.getMessage().contains("timestamp") ? e : new IllegalArgumentException("timestamp." + e.getMessage());
         }
     }
 
