@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -49,21 +48,32 @@ public final class ValueCache {
     public record Entry(Versioned versioned, Instant cachedAt) {
     }
 
-    /** Records values read from etcd and forgets the keys that no longer exist. */
-    public void update(Map<String, Versioned> present, Collection<String> absent) {
+    /**
+     * Records values read from etcd and forgets keys that no longer exist, never going back in time: a value
+     * replaces a cached one only if its mod_revision is not older, and a key is forgotten only if it was cached
+     * before the revision at which it was seen absent. A slow read can then not undo what a watch recorded.
+     *
+     * @param present values by key
+     * @param absent  keys seen absent, by the revision at which they were
+     */
+    public void update(Map<String, Versioned> present, Map<String, Long> absent) {
         synchronized (lock) {
             Map<String, Entry> entries = load();
             boolean changed = false;
             Instant now = Instant.now();
             for (Map.Entry<String, Versioned> e : present.entrySet()) {
                 Entry old = entries.get(e.getKey());
-                if (old == null || !old.versioned().equals(e.getValue())) {
+                if (old == null || old.versioned().modRevision() < e.getValue().modRevision()) {
                     entries.put(e.getKey(), new Entry(e.getValue(), now));
                     changed = true;
                 }
             }
-            for (String key : absent) {
-                changed |= entries.remove(key) != null;
+            for (Map.Entry<String, Long> e : absent.entrySet()) {
+                Entry old = entries.get(e.getKey());
+                if (old != null && old.versioned().modRevision() < e.getValue()) {
+                    entries.remove(e.getKey());
+                    changed = true;
+                }
             }
             if (changed) {
                 store(entries);

@@ -55,9 +55,9 @@ public final class PolicyTool {
             "  list                              every policy with its mod_revision and entry count",
             "  get <policy>                      the policy's entries (JSON) on stdout, its mod_revision on stderr",
             "  validate <file>                   check a policy file; prints every entry error",
-            "  put <policy> <file>               validate the file, then write it. Refused when the policy changed",
-            "                                    since it was read; with --expect-revision N, when its mod_revision",
-            "                                    is not N (0: the policy must not exist yet)",
+            "  put <policy> <file>               validate the file, then write it: a new policy, or with",
+            "                                    --expect-revision N (the mod_revision get printed) a policy whose",
+            "                                    mod_revision is still N. Refused when someone changed it since",
             "  add-entry <policy> <entry-file>   add one entry (a JSON object); --replace replaces the entry with",
             "                                    the same id",
             "  remove-entry <policy> <id>        remove the entry with this id",
@@ -75,7 +75,7 @@ public final class PolicyTool {
             "                        as config.providers.<name>.param.<key> in a worker config",
             "  --prefix PATH         where policies live (default " + DEFAULT_PREFIX + ")",
             "  --allowed-paths DIRS  validate paths against these directories (a worker's allowed.paths)",
-            "  --expect-revision N   the mod_revision the policy must still have for put/delete",
+            "  --expect-revision N   the mod_revision the policy must still have for put/delete (0: put creates)",
             "  --replace             add-entry replaces an existing entry with the same id",
             "",
             "Exit status: 0 done, 1 refused or failed (the reason is printed), 2 wrong usage.");
@@ -216,14 +216,17 @@ public final class PolicyTool {
             err.println("refused: " + key + " was not written");
             return FAILED;
         }
-        long expected;
-        if (options.expectRevision != null) {
-            expected = options.expectRevision;
-        } else {
+        if (options.expectRevision == null) {
             Versioned current = store.read(List.of(key)).values().get(key);
-            expected = current == null ? 0 : current.modRevision();
+            if (current != null) {
+                err.println("refused: policy '" + policy + "' exists at mod_revision " + current.modRevision()
+                        + "; replacing it needs --expect-revision " + current.modRevision() + " (the revision you read"
+                        + " with get), so a change made since is never overwritten unseen");
+                return FAILED;
+            }
         }
-        return write(store, key, document, expected, options.expectRevision != null);
+        return write(store, key, document, options.expectRevision == null ? 0 : options.expectRevision,
+                options.expectRevision != null);
     }
 
     private int write(EtcdStore store, String key, String document, long expected, boolean explicit) {
@@ -440,7 +443,9 @@ public final class PolicyTool {
                     case "--replace" -> options.replace = true;
                     case "--endpoints" -> options.etcd.put("endpoints", value(args, ++i, arg));
                     case "--user" -> options.etcd.put("username", value(args, ++i, arg));
-                    case "--password" -> options.etcd.put("password", value(args, ++i, arg));
+                    case "--password" -> throw new IllegalArgumentException("--password is not accepted: a password "
+                            + "on the command line is visible to every user of the machine; use --password-file or "
+                            + "LOGCOLLECT_ETCD_PASSWORD");
                     case "--password-file" -> options.etcd.put("password",
                             readFile(Path.of(value(args, ++i, arg))).strip());
                     case "--cacert" -> options.etcd.put("tls.ca.file", value(args, ++i, arg));

@@ -43,6 +43,10 @@ public final class EtcdConfigEngine implements AutoCloseable {
     private final ValueCache cache;
     /** Keys served from the cache since etcd last answered, so each outage is logged once per key. */
     private final Set<String> servedFromCache = ConcurrentHashMap.newKeySet();
+    /** The newest value of each key that could be served, so a value that cannot be is replaced by it. */
+    private final Map<String, Versioned> lastGood = new ConcurrentHashMap<>();
+    /** Values refused (not a policy), by key: the revision refused and why; logged once per revision. */
+    private final Map<String, Refusal> refused = new ConcurrentHashMap<>();
     private EtcdStore store;
     private ScheduledExecutorService watchScheduler;
     private ScheduledExecutorService restartScheduler;
@@ -76,22 +80,74 @@ public final class EtcdConfigEngine implements AutoCloseable {
         }
         List<String> missing = new ArrayList<>();
         Map<String, String> values = new LinkedHashMap<>();
+        Map<String, Versioned> servable = new LinkedHashMap<>();
         fullKeys.forEach((name, fullKey) -> {
             Versioned versioned = snapshot.values().get(fullKey);
             if (versioned == null) {
                 missing.add(fullKey);
             } else {
-                values.put(name, versioned.value());
+                Versioned served = servable(fullKey, versioned);
+                values.put(name, served.value());
+                if (served == versioned) {
+                    servable.put(fullKey, versioned);
+                }
             }
             watch(fullKey, snapshot.revision(), versioned == null ? 0 : versioned.modRevision());
         });
-        remember(snapshot.values(), missing);
+        remember(servable, absentAt(missing, snapshot.revision()));
         if (!missing.isEmpty()) {
             throw new EtcdConfigException((missing.size() == 1 ? "etcd key " + missing.get(0) + " does not exist"
                     : "etcd keys " + missing + " do not exist") + " (etcd at " + etcd.settings().endpointList() + ")");
         }
         LOG.debug("Resolved etcd key(s) {} at revision {}", fullKeys.values(), snapshot.revision());
         return values;
+    }
+
+    /**
+     * The value to serve for a key read from etcd: itself, or, when it cannot be served (a policy that is not a
+     * JSON array of entries), the last value of the key that could, from memory or the local cache.
+     */
+    private Versioned servable(String key, Versioned read) {
+        Optional<String> problem = PolicyValues.problem(key, read.value());
+        if (problem.isEmpty()) {
+            return read;
+        }
+        Versioned good = lastGood.get(key);
+        if (good == null && cache != null) {
+            good = cache.get(key).map(entry -> entry.versioned()).orElse(null);
+        }
+        refuse(key, read.modRevision(), problem.get(), good);
+        if (good == null) {
+            throw new EtcdConfigException("etcd key " + key + " (revision " + read.modRevision() + ") is not a valid "
+                    + "collection policy: " + problem.get() + "; no earlier valid value of it is known here, so it "
+                    + "cannot be served. Fix the key");
+        }
+        return good;
+    }
+
+    private void refuse(String key, long revision, String problem, Versioned kept) {
+        Refusal refusal = new Refusal(revision, problem);
+        if (!refusal.equals(refused.put(key, refusal))) {
+            LOG.error("etcd key {} at revision {} is not a valid collection policy: {}. It is not served and restarts "
+                    + "nothing: {}. Fix the key", key, revision, problem, kept == null
+                    ? "no earlier valid value is known here" : "connectors keep the value of revision "
+                    + kept.modRevision());
+        }
+    }
+
+    /** A value that was not served. */
+    public record Refusal(long revision, String problem) {
+    }
+
+    /** The values not served now, by key: what an operator must fix. */
+    public Map<String, Refusal> refusals() {
+        return Map.copyOf(refused);
+    }
+
+    private static Map<String, Long> absentAt(List<String> keys, long revision) {
+        Map<String, Long> absent = new LinkedHashMap<>();
+        keys.forEach(key -> absent.put(key, revision));
+        return absent;
     }
 
     /** Every key directly under {@code path}, by its name relative to the path. */
@@ -126,12 +182,15 @@ public final class EtcdConfigEngine implements AutoCloseable {
         snapshot.values().forEach((fullKey, versioned) -> {
             String name = EtcdKeys.childName(directory, fullKey);
             if (name != null) {
-                values.put(name, versioned.value());
-                direct.put(fullKey, versioned);
+                Versioned served = servable(fullKey, versioned);
+                values.put(name, served.value());
+                if (served == versioned) {
+                    direct.put(fullKey, versioned);
+                }
                 watch(fullKey, snapshot.revision(), versioned.modRevision());
             }
         });
-        remember(direct, List.of());
+        remember(direct, Map.of());
         return values;
     }
 
@@ -166,12 +225,20 @@ public final class EtcdConfigEngine implements AutoCloseable {
         return values;
     }
 
-    private void remember(Map<String, Versioned> present, List<String> absent) {
-        present.keySet().forEach(key -> {
+    /** Records values that can be served, never replacing a newer one. */
+    private void remember(Map<String, Versioned> present, Map<String, Long> absent) {
+        present.forEach((key, value) -> {
             if (servedFromCache.remove(key)) {
                 LOG.info("etcd answers again: etcd key {} is read from etcd, no longer from the local cache", key);
             }
+            lastGood.merge(key, value, (old, now) -> old.modRevision() > now.modRevision() ? old : now);
+            Refusal refusal = refused.get(key);
+            if (refusal != null && refusal.revision() <= value.modRevision() && refused.remove(key, refusal)) {
+                LOG.info("etcd key {} holds a valid value again (revision {}); it is served", key, value.modRevision());
+            }
         });
+        absent.forEach((key, revision) -> lastGood.computeIfPresent(key,
+                (k, old) -> old.modRevision() < revision ? null : old));
         if (cache == null) {
             return;
         }
@@ -193,12 +260,17 @@ public final class EtcdConfigEngine implements AutoCloseable {
     }
 
     private void changed(KeyChange change) {
-        LOG.info("etcd key {} was {} at revision {}", change.key(), change.deleted() ? "deleted" : "changed",
-                change.revision());
         if (change.deleted()) {
-            remember(Map.of(), List.of(change.key()));
+            LOG.info("etcd key {} was deleted at revision {}", change.key(), change.revision());
+            remember(Map.of(), Map.of(change.key(), change.revision()));
         } else {
-            remember(Map.of(change.key(), new Versioned(change.value(), change.revision())), List.of());
+            Optional<String> problem = PolicyValues.problem(change.key(), change.value());
+            if (problem.isPresent()) {
+                refuse(change.key(), change.revision(), problem.get(), lastGood.get(change.key()));
+                return;
+            }
+            LOG.info("etcd key {} was changed at revision {}", change.key(), change.revision());
+            remember(Map.of(change.key(), new Versioned(change.value(), change.revision())), Map.of());
         }
         RestartCoordinator coordinator;
         synchronized (this) {

@@ -74,6 +74,10 @@ class PolicyToolIT {
 
         assertEquals(1, tool("put", "web", web.toString(), "--expect-revision", "0"));
         assertTrue(err.contains("was expected not to exist, but its mod_revision is now " + first), err);
+        assertEquals(1, tool("put", "web", file("other.json", "[]").toString()));
+        assertTrue(err.contains("refused: policy 'web' exists at mod_revision " + first + "; replacing it needs "
+                + "--expect-revision " + first), err);
+        assertEquals(WEB, etcd.get(prefix + "/web/entries"));
 
         etcd.put(prefix + "/web/entries", "[]");
         long someoneElse = revision();

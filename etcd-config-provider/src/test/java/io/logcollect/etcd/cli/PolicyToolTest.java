@@ -33,6 +33,13 @@ class PolicyToolTest {
     }
 
     @Test
+    void aPasswordIsNeverTakenFromTheCommandLine() {
+        assertEquals(2, run("--password", "s3cr3t", "list"));
+        assertTrue(err().contains("--password is not accepted"), err());
+        assertTrue(!err().contains("s3cr3t") && !out.toString(StandardCharsets.UTF_8).contains("s3cr3t"), err());
+    }
+
+    @Test
     void aValidPolicyPasses() throws IOException {
         Path file = Files.writeString(dir.resolve("web.json"),
                 "[{\"id\":\"nginx\",\"paths\":[\"/var/log/nginx/*.log\"],\"topic\":\"web_log\"}]");
