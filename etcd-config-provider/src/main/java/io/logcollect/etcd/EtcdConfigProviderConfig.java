@@ -31,6 +31,7 @@ public final class EtcdConfigProviderConfig extends AbstractConfig {
     public static final String CONNECT_REST_URL = "connect.rest.url";
     public static final String CONNECT_REST_USERNAME = "connect.rest.username";
     public static final String CONNECT_REST_PASSWORD = "connect.rest.password";
+    public static final String CONNECT_REST_TLS_CA_FILE = "connect.rest.tls.ca.file";
     public static final String RESTART_DEBOUNCE_MS = "restart.debounce.ms";
     public static final String RESTART_CLAIM_SCOPE = "restart.claim.scope";
     public static final String RESTART_CLAIM_TTL_SECONDS = "restart.claim.ttl.seconds";
@@ -63,6 +64,9 @@ public final class EtcdConfigProviderConfig extends AbstractConfig {
                     "Basic-auth user of the Connect REST API, when it requires one.")
             .define(CONNECT_REST_PASSWORD, Type.PASSWORD, null, Importance.LOW,
                     "Basic-auth password of the Connect REST API. Never logged.")
+            .define(CONNECT_REST_TLS_CA_FILE, Type.STRING, null, Importance.LOW,
+                    "PEM file of the CA(s) that signed the certificate of an https connect.rest.url. Empty: the"
+                            + " Java runtime's trusted CAs.")
             .define(RESTART_DEBOUNCE_MS, Type.LONG, 1000L, ConfigDef.Range.atLeast(0), Importance.LOW,
                     "Quiet period that coalesces bursts of changes into one restart, in milliseconds; a burst is"
                             + " cut after five periods at most.")
@@ -94,6 +98,7 @@ public final class EtcdConfigProviderConfig extends AbstractConfig {
             String cacheDir = getString(CACHE_DIR);
             return new EngineSettings(etcd, getBoolean(WATCH_ENABLED), getString(CONNECT_REST_URL),
                     blankToNull(getString(CONNECT_REST_USERNAME)), password(CONNECT_REST_PASSWORD),
+                    file(CONNECT_REST_TLS_CA_FILE),
                     getLong(RESTART_DEBOUNCE_MS), cacheDir == null || cacheDir.isBlank() ? null : Path.of(cacheDir.trim()),
                     blankToNull(getString(RESTART_CLAIM_SCOPE)), getLong(RESTART_CLAIM_TTL_SECONDS));
         } catch (IllegalArgumentException e) {

@@ -171,12 +171,16 @@ public final class EtcdStore implements AutoCloseable {
             return new EtcdAccessException("cannot " + what + ": etcd user '" + settings.username()
                     + "' has no permission for it (" + reason + ")", false, error);
         }
-        boolean tls = hasCause(error, SSLException.class);
-        boolean unreachable = tls || code == null || code == ErrorCode.UNAVAILABLE
+        if (hasCause(error, SSLException.class)) {
+            return new EtcdAccessException("cannot " + what + ": the TLS handshake with etcd at "
+                    + settings.endpointList() + " failed (" + reason + "). This is a configuration error, not an "
+                    + "outage: check tls.ca.file (the CA of etcd's certificate), tls.cert.file and tls.key.file "
+                    + "(the client certificate etcd expects), and that the endpoints use https", false, error);
+        }
+        boolean unreachable = code == null || code == ErrorCode.UNAVAILABLE
                 || code == ErrorCode.DEADLINE_EXCEEDED || code == ErrorCode.CANCELLED;
-        String prefix = "cannot " + what + ": " + (tls ? "TLS handshake with etcd at " + settings.endpointList()
-                + " failed" : unreachable ? "no etcd endpoint reachable (tried " + settings.endpointList() + ")"
-                : "etcd at " + settings.endpointList() + " answered with an error");
+        String prefix = "cannot " + what + ": " + (unreachable ? "no etcd endpoint reachable (tried "
+                + settings.endpointList() + ")" : "etcd at " + settings.endpointList() + " answered with an error");
         return new EtcdAccessException(prefix + ": " + reason, unreachable, error);
     }
 

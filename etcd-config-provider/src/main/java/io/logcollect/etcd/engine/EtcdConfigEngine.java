@@ -293,7 +293,7 @@ public final class EtcdConfigEngine implements AutoCloseable {
                 restartScheduler = Executors.newSingleThreadScheduledExecutor(
                         daemon("logcollect-etcd-restart-" + instance));
                 ConnectRestClient rest = new ConnectRestClient(settings.connectRestUrl(),
-                        settings.connectRestUsername(), settings.connectRestPassword(),
+                        settings.connectRestUsername(), settings.connectRestPassword(), settings.connectRestCaFile(),
                         Duration.ofMillis(Math.max(settings.etcd().timeout().toMillis(), 5000)));
                 restarts = new RestartCoordinator(rest, store, settings.claimScope(), settings.claimTtlSeconds(),
                         settings.restartDebounceMs(), restartScheduler);

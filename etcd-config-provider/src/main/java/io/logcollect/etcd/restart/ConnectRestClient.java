@@ -3,6 +3,8 @@ package io.logcollect.etcd.restart;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.logcollect.etcd.client.PemFiles;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -10,13 +12,22 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
-/** The few calls of the Kafka Connect REST API the restarts need, with optional basic authentication. */
+/**
+ * The few calls of the Kafka Connect REST API the restarts need, over http or https (trusting a given PEM CA or
+ * the runtime's CAs), with optional basic authentication.
+ */
 public final class ConnectRestClient {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -26,12 +37,34 @@ public final class ConnectRestClient {
     private final Duration timeout;
     private final HttpClient http;
 
-    public ConnectRestClient(String baseUrl, String username, String password, Duration timeout) {
+    public ConnectRestClient(String baseUrl, String username, String password, Path caFile, Duration timeout) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.authorization = username == null || username.isEmpty() ? null : "Basic " + Base64.getEncoder()
                 .encodeToString((username + ":" + (password == null ? "" : password)).getBytes(StandardCharsets.UTF_8));
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1);
+        if (caFile != null) {
+            builder.sslContext(trusting(caFile));
+        }
+        this.http = builder.build();
+    }
+
+    private static SSLContext trusting(Path caFile) {
+        try {
+            KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+            trusted.load(null, null);
+            X509Certificate[] certificates = PemFiles.certificates(caFile, "connect.rest.tls.ca.file");
+            for (int i = 0; i < certificates.length; i++) {
+                trusted.setCertificateEntry("ca-" + i, certificates[i]);
+            }
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trusted);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalArgumentException("connect.rest.tls.ca.file " + caFile + " cannot be used: " + e.getMessage());
+        }
     }
 
     public String baseUrl() {

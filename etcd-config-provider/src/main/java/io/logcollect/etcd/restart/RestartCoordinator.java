@@ -1,5 +1,7 @@
 package io.logcollect.etcd.restart;
 
+import dev.failsafe.Failsafe;
+import dev.failsafe.RetryPolicy;
 import io.logcollect.etcd.client.EtcdAccessException;
 import io.logcollect.etcd.client.EtcdStore;
 import org.slf4j.Logger;
@@ -9,13 +11,13 @@ import java.net.InetAddress;
 import java.net.URLEncoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Restarts, with their tasks, the connectors whose raw config refers to etcd keys that changed.
@@ -32,8 +34,10 @@ public final class RestartCoordinator {
 
     private static final Logger LOG = LoggerFactory.getLogger(RestartCoordinator.class);
     public static final String CLAIM_PREFIX = "/logcollect/restart-claims/";
-    private static final int REST_ATTEMPTS = 10;
-    private static final long REST_RETRY_MS = 1000;
+    /** Calls of the REST API are tried ten times a second apart (a worker may be starting or rebalancing). */
+    private static final RetryPolicy<Object> REST_RETRY = RetryPolicy.builder()
+            .handleIf(e -> !(e instanceof ConnectRestClient.RestException r && r.status() == 404))
+            .withDelay(Duration.ofSeconds(1)).withMaxAttempts(10).build();
 
     private final ConnectRestClient rest;
     private final EtcdStore store;
@@ -50,7 +54,7 @@ public final class RestartCoordinator {
         this.claimScope = claimScope == null || claimScope.isBlank() ? null : claimScope.trim();
         this.claimTtlSeconds = claimTtlSeconds;
         this.scheduler = scheduler;
-        this.debouncer = new Debouncer(debounceMs, scheduler, batch -> restartReferencing(batch, 1));
+        this.debouncer = new Debouncer(debounceMs, scheduler, this::restartReferencing);
     }
 
     /** Notes that {@code key} changed at {@code revision}; the restarts follow after the debounce period. */
@@ -58,22 +62,26 @@ public final class RestartCoordinator {
         debouncer.add(key, revision);
     }
 
-    private void restartReferencing(Map<String, Long> changed, int attempt) {
-        Map<String, Map<String, String>> configs;
-        try {
-            configs = rest.connectorConfigs();
-        } catch (RuntimeException e) {
-            if (attempt < REST_ATTEMPTS) {
-                LOG.warn("Cannot list the connectors at {} to restart those using the changed etcd key(s) {} ({});"
-                        + " retrying", rest.baseUrl(), new TreeSet<>(changed.keySet()), e.getMessage());
-                scheduler.schedule(() -> restartReferencing(changed, attempt + 1), REST_RETRY_MS, TimeUnit.MILLISECONDS);
-            } else {
-                LOG.error("Giving up restarting the connectors using the changed etcd key(s) {}: the Connect REST API"
-                        + " at {} did not answer ({}); restart them by hand", new TreeSet<>(changed.keySet()),
-                        rest.baseUrl(), e.getMessage());
-            }
-            return;
-        }
+    private void restartReferencing(Map<String, Long> changed) {
+        Set<String> keys = new TreeSet<>(changed.keySet());
+        Failsafe.with(RetryPolicy.builder(REST_RETRY.getConfig())
+                        .onRetry(e -> LOG.warn("Cannot list the connectors at {} to restart those using the changed etcd"
+                                + " key(s) {} ({}); retrying", rest.baseUrl(), keys, e.getLastException().getMessage()))
+                        .build())
+                .with(scheduler)
+                .getAsync(rest::connectorConfigs)
+                .whenComplete((configs, error) -> {
+                    if (error != null) {
+                        LOG.error("Giving up restarting the connectors using the changed etcd key(s) {}: the Connect"
+                                + " REST API at {} did not answer ({}); restart them by hand", keys, rest.baseUrl(),
+                                error.getMessage());
+                    } else {
+                        restartReferencing(changed, configs);
+                    }
+                });
+    }
+
+    private void restartReferencing(Map<String, Long> changed, Map<String, Map<String, String>> configs) {
         for (Map.Entry<String, Map<String, String>> connector : configs.entrySet()) {
             Set<String> keys = new TreeSet<>(ConfigReferences.referencedKeys(connector.getValue()));
             keys.retainAll(changed.keySet());
@@ -108,23 +116,23 @@ public final class RestartCoordinator {
         }
         LOG.info("Restarting connector '{}' and its tasks: etcd key(s) {} changed at revision {}", connector, keys,
                 revision);
-        restartWithRetries(connector, 1);
+        restartWithRetries(connector);
     }
 
-    private void restartWithRetries(String connector, int attempt) {
-        try {
-            rest.restartWithTasks(connector);
-        } catch (ConnectRestClient.RestException e) {
-            if (e.status() == 404) {
-                LOG.info("Connector '{}' no longer exists; nothing to restart", connector);
-            } else if (attempt < REST_ATTEMPTS) {
-                LOG.info("Restart of connector '{}' refused for now ({}); retrying", connector, e.getMessage());
-                scheduler.schedule(() -> restartWithRetries(connector, attempt + 1), REST_RETRY_MS,
-                        TimeUnit.MILLISECONDS);
-            } else {
-                LOG.error("Giving up restarting connector '{}': {}", connector, e.getMessage());
-            }
-        }
+    private void restartWithRetries(String connector) {
+        Failsafe.with(RetryPolicy.builder(REST_RETRY.getConfig())
+                        .onRetry(e -> LOG.info("Restart of connector '{}' refused for now ({}); retrying", connector,
+                                e.getLastException().getMessage()))
+                        .build())
+                .with(scheduler)
+                .runAsync(() -> rest.restartWithTasks(connector))
+                .whenComplete((done, error) -> {
+                    if (error instanceof ConnectRestClient.RestException refused && refused.status() == 404) {
+                        LOG.info("Connector '{}' no longer exists; nothing to restart", connector);
+                    } else if (error != null) {
+                        LOG.error("Giving up restarting connector '{}': {}", connector, error.getMessage());
+                    }
+                });
     }
 
     private String automaticScope(String connector) {

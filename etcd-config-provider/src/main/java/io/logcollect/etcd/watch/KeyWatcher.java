@@ -1,5 +1,7 @@
 package io.logcollect.etcd.watch;
 
+import dev.failsafe.Execution;
+import dev.failsafe.RetryPolicy;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.options.WatchOption;
@@ -12,6 +14,7 @@ import io.logcollect.etcd.client.Versioned;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,8 +33,9 @@ import java.util.function.Consumer;
 public final class KeyWatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeyWatcher.class);
-    private static final long MIN_BACKOFF_MS = 250;
-    private static final long MAX_BACKOFF_MS = 2000;
+    /** Retries after errors: 250 ms doubling to 2 s, with jitter so workers do not retry in step, forever. */
+    private static final RetryPolicy<Object> RETRY = RetryPolicy.builder().handle(Throwable.class)
+            .withBackoff(Duration.ofMillis(250), Duration.ofSeconds(2)).withJitter(0.2).withMaxRetries(-1).build();
 
     private final EtcdStore store;
     private final ScheduledExecutorService scheduler;
@@ -78,7 +82,8 @@ public final class KeyWatcher implements AutoCloseable {
         private final String key;
         private long seenRevision;
         private long modRevision;
-        private long backoffMs = MIN_BACKOFF_MS;
+        /** The retries since the watch last worked; null while it works. */
+        private Execution<Object> retries;
         private int generation;
         private Watch.Watcher watcher;
         private boolean failing;
@@ -133,7 +138,7 @@ public final class KeyWatcher implements AutoCloseable {
                 LOG.info("Watch of etcd key {} resumed from revision {}", key, seenRevision + 1);
                 failing = false;
             }
-            backoffMs = MIN_BACKOFF_MS;
+            retries = null;
             for (WatchEvent event : response.getEvents()) {
                 long revision = event.getKeyValue().getModRevision();
                 if (revision <= seenRevision) {
@@ -167,7 +172,7 @@ public final class KeyWatcher implements AutoCloseable {
                     } else {
                         LOG.debug("Watch of etcd key {} still failing: {}", key, error.getMessage());
                     }
-                    retryLater(this::start);
+                    retryLater(this::start, error);
                 }
             }
             closeQuietly(old);
@@ -182,7 +187,7 @@ public final class KeyWatcher implements AutoCloseable {
                 generation++;
                 old = watcher;
                 watcher = null;
-                retryLater(this::start);
+                retryLater(this::start, new IllegalStateException("etcd ended the watch"));
             }
             closeQuietly(old);
         }
@@ -195,7 +200,7 @@ public final class KeyWatcher implements AutoCloseable {
             } catch (EtcdAccessException e) {
                 LOG.warn("Cannot read etcd key {} after a compaction ({}); retrying", key, e.getMessage());
                 synchronized (this) {
-                    retryLater(this::resync);
+                    retryLater(this::resync, e);
                 }
                 return;
             }
@@ -211,7 +216,7 @@ public final class KeyWatcher implements AutoCloseable {
                             now == null ? snapshot.revision() : now.modRevision()));
                 }
                 seenRevision = snapshot.revision();
-                backoffMs = MIN_BACKOFF_MS;
+                retries = null;
             }
             start();
         }
@@ -224,11 +229,13 @@ public final class KeyWatcher implements AutoCloseable {
             }
         }
 
-        private void retryLater(Runnable action) {
-            long delay = backoffMs;
-            backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+        private void retryLater(Runnable action, Throwable cause) {
+            if (retries == null) {
+                retries = Execution.of(RETRY);
+            }
+            retries.recordException(cause);
             if (!closed && !scheduler.isShutdown()) {
-                scheduler.schedule(action, delay, TimeUnit.MILLISECONDS);
+                scheduler.schedule(action, retries.getDelay().toMillis(), TimeUnit.MILLISECONDS);
             }
         }
 

@@ -175,7 +175,7 @@ public final class TailEngine implements Closeable {
         try {
             return read(file, events, limit, now);
         } catch (IOException | UncheckedIOException e) {
-            failed(file, "cannot be read: " + message(e), now);
+            failed(file, "cannot be read", e, now);
             return false;
         }
     }
@@ -212,16 +212,16 @@ public final class TailEngine implements Closeable {
         return atLimit;
     }
 
-    private void failed(TrackedFile file, String reason, long now) {
+    private void failed(TrackedFile file, String what, Exception cause, long now) {
         closeFile(file);
-        file.failed(now);
-        reportOnce(file.entry, file.path.toString(), reason + "; it is tried again with a growing backoff (up to "
-                + TrackedFile.MAX_RETRY_BACKOFF_MS / 1000 + " s) while the other files go on");
+        file.failed(now, cause);
+        reportOnce(file.entry, file.path.toString(), what + ": " + message(cause) + "; it is tried again with a "
+                + "growing backoff (up to " + TrackedFile.MAX_RETRY_BACKOFF.toSeconds() + " s) while the other files go on");
     }
 
     private void recovered(TrackedFile file) {
-        if (file.failures > 0) {
-            file.failures = 0;
+        if (file.failing()) {
+            file.failures = null;
             String prefix = file.path + "\n";
             file.entry.reportedErrors.removeIf(reported -> reported.startsWith(prefix));
             listener.fileRecovered(file.entry.entry().id(), file.path.toString());
@@ -312,7 +312,7 @@ public final class TailEngine implements Closeable {
                     }
                 }
             } catch (IOException | UncheckedIOException e) {
-                failed(file, "cannot be read to its end: " + message(e), now);
+                failed(file, "cannot be read to its end", e, now);
                 return;
             }
         }
@@ -350,7 +350,7 @@ public final class TailEngine implements Closeable {
         } catch (NoSuchFileException e) {
             file.entry.scanDue = true;
         } catch (IOException e) {
-            failed(file, "cannot be opened: " + message(e), now);
+            failed(file, "cannot be opened", e, now);
         }
     }
 
@@ -394,7 +394,7 @@ public final class TailEngine implements Closeable {
             tracked += entry.files.size();
             for (TrackedFile file : entry.files.values()) {
                 lag += file.lag();
-                if (file.failures > 0) {
+                if (file.failing()) {
                     failing++;
                 }
             }
@@ -464,7 +464,7 @@ public final class TailEngine implements Closeable {
                 try {
                     gone = replaced(tracked, path, fileKey, events, now);
                 } catch (IOException | UncheckedIOException e) {
-                    failed(tracked, "cannot be read: " + message(e), now);
+                    failed(tracked, "cannot be read", e, now);
                     gone = false;
                 }
                 if (gone) {

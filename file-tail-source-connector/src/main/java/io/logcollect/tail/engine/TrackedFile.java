@@ -1,5 +1,7 @@
 package io.logcollect.tail.engine;
 
+import dev.failsafe.Execution;
+import dev.failsafe.RetryPolicy;
 import io.logcollect.tail.identity.ContentCheck;
 import io.logcollect.tail.identity.EventIds;
 import io.logcollect.tail.identity.FileIdentity;
@@ -9,12 +11,16 @@ import io.logcollect.tail.read.LineReader;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /** The reading state of one file of one entry, open or not. */
 final class TrackedFile {
 
     /** The longest wait before a file that failed is tried again. */
-    static final long MAX_RETRY_BACKOFF_MS = 60_000;
+    static final Duration MAX_RETRY_BACKOFF = Duration.ofMinutes(1);
+    /** A file that fails is tried again after 1 s, then twice as long each time, up to a minute, forever. */
+    private static final RetryPolicy<Object> RETRY = RetryPolicy.builder().handle(Throwable.class)
+            .withBackoff(Duration.ofSeconds(1), MAX_RETRY_BACKOFF).withMaxRetries(-1).build();
 
     final EntryState entry;
     /** Its identity; its key is the file's source partition and the seed of its event ids. */
@@ -35,8 +41,8 @@ final class TrackedFile {
     long sizeSeen;
     /** Not matched by the last scan: renamed out of the globs or deleted. */
     boolean orphan;
-    /** Consecutive failures to read it; while positive, it is not opened before {@link #retryAt}. */
-    int failures;
+    /** The failures since it was last read; null while it reads. It is not opened before {@link #retryAt}. */
+    Execution<Object> failures;
     long retryAt;
 
     TrackedFile(EntryState entry, FileIdentity identity, Path path, long position, int epoch, String hostName,
@@ -81,14 +87,21 @@ final class TrackedFile {
         channel = null;
     }
 
-    /** Remembers a failure: the next attempt waits twice as long as the last, up to a minute. */
-    void failed(long nowMillis) {
-        failures++;
-        retryAt = nowMillis + Math.min(MAX_RETRY_BACKOFF_MS, 1000L << Math.min(failures - 1, 16));
+    /** Remembers a failure: the next attempt waits longer. */
+    void failed(long nowMillis, Exception cause) {
+        if (failures == null) {
+            failures = Execution.of(RETRY);
+        }
+        failures.recordException(cause);
+        retryAt = nowMillis + failures.getDelay().toMillis();
+    }
+
+    boolean failing() {
+        return failures != null;
     }
 
     boolean mayOpen(long nowMillis) {
-        return failures == 0 || nowMillis >= retryAt;
+        return failures == null || nowMillis >= retryAt;
     }
 
     /** Refreshes the content check to the reader's position once reading moved past it. */

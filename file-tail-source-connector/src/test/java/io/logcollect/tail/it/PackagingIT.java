@@ -17,7 +17,7 @@ class PackagingIT {
     @Test
     void zipHoldsTheManifestOurJarsAndNoKafkaOrSlf4jJar() {
         String version = System.getProperty("logcollect.version");
-        assertEquals(List.of("collection-policy-" + version + ".jar", "file-tail-source-connector-" + version + ".jar",
+        assertEquals(List.of("collection-policy-" + version + ".jar", "failsafe-3.3.2.jar", "file-tail-source-connector-" + version + ".jar",
                 "jackson-annotations-2.21.jar", "jackson-core-2.21.2.jar", "jackson-databind-2.21.2.jar"),
                 plugin.jars().stream().sorted().toList());
         assertEquals("file-tail-source-connector", plugin.manifest().path("name").asText());
