@@ -125,7 +125,7 @@ public final class TailEngine implements Closeable {
         identifyCandidates(now);
         readFairly(events, maxEvents, now);
         expireAndClose(events, now);
-        stats.filesOpen = open.size();
+        stats.filesOpen = open.size() + candidateCount();
         return events;
     }
 
