@@ -8,6 +8,12 @@ if ! command -v etcd >/dev/null 2>&1 && [ ! -x /usr/bin/etcd ]; then
   need_root apt-get update -qq
   need_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq etcd-server >/dev/null
 fi
+# The fault tests mount a small FUSE file system that the test kit builds with gcc against libfuse3.
+if ! command -v fusermount3 >/dev/null 2>&1 || ! pkg-config --exists fuse3 2>/dev/null || ! command -v gcc >/dev/null 2>&1; then
+  echo "fuse3, libfuse3-dev, pkg-config or gcc not found; installing them from Debian's packages"
+  need_root apt-get update -qq
+  need_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fuse3 libfuse3-dev pkg-config gcc >/dev/null
+fi
 for tool in java mvn openssl; do
   command -v "$tool" >/dev/null 2>&1 || { echo "$tool not found (JDK 17, Maven 3.8+ and openssl are needed)" >&2; exit 1; }
 done

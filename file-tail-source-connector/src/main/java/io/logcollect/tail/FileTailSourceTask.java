@@ -200,7 +200,7 @@ public class FileTailSourceTask extends SourceTask {
     private final class LoggingListener implements TailListener {
         @Override
         public void fileError(String entryId, String path, String reason) {
-            log.error("Entry '{}' of policy '{}': {} {}; the other files keep running", entryId, config.policy(),
+            log.error("Entry '{}' of policy '{}': file {} {}; the other files keep running", entryId, config.policy(),
                     path, reason);
         }
 

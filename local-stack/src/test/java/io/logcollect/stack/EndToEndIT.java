@@ -174,6 +174,36 @@ class EndToEndIT {
     }
 
     @Test
+    void aPolicyThatIsNotJsonKeepsEveryAgentCollectingAndTheFixedValueIsApplied() throws IOException {
+        Path logs = Workspace.newDirectory("e2e-broken");
+        Path first = logs.resolve("first.log");
+        Path second = logs.resolve("second.log");
+        write(first, "first ", 0, 10);
+        write(second, "second ", 0, 10);
+        String key = "/logcollect/policies/broken/entries";
+        etcd.put(key, "[" + entry("first", first, "e2e_broken", "") + "]");
+        sink("sink-broken", "e2e_broken");
+        ConnectWorker agent = agent("broken", logs);
+        assertEquals(10, settledCount("e2e_broken-*", 10, Duration.ofMinutes(1)));
+
+        etcd.put(key, "[{broken");
+        sleep(3000);
+        write(first, "first ", 10, 20);
+        assertEquals(20, settledCount("e2e_broken-*", 20, Duration.ofSeconds(30)));
+        String log = Files.readString(agent.process().logFile());
+        assertTrue(log.contains("etcd key " + key + " at revision") && log.contains("is not a valid collection policy"),
+                "the refused value was not reported");
+        assertEquals("RUNNING", agent.status("agent-broken").at("/connector/state").asText());
+        assertEquals("RUNNING", agent.status("agent-broken").at("/tasks/0/state").asText());
+
+        etcd.put(key, "[" + entry("first", first, "e2e_broken", "") + "," + entry("second", second, "e2e_broken", "")
+                + "]");
+        assertEquals(30, settledCount("e2e_broken-*", 30, Duration.ofSeconds(30)));
+        agent.stop();
+        central.deleteConnector("sink-broken");
+    }
+
+    @Test
     void killMinus9OfTheAgentAndOfTheSinkWorkerLeavesEveryLineExactlyOnceInTheIndex() throws IOException {
         Path logs = Workspace.newDirectory("e2e-crash");
         int lines = 200_000;

@@ -1,0 +1,127 @@
+package io.logcollect.tail.bench;
+
+import io.logcollect.testkit.ConnectWorker;
+import io.logcollect.testkit.KafkaBroker;
+import io.logcollect.testkit.ServiceProcess;
+import io.logcollect.testkit.Workspace;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * How long the lines of a quiet file take to reach Kafka while two other files of the same task are read
+ * with a large backlog (issue 14, item 5), against the same file read with no backlog, in one run: the
+ * agent gives every file an equal share of each poll and keeps at most {@code max.unacked.records} records
+ * waiting for Kafka, so the quiet file's lines do not queue behind the burst. A third run lifts that bound to
+ * show what it is for.
+ *
+ * <p>Run: {@code bin/benchmark fairness [burst-lines-per-file] [quiet-lines]} (default 400000 and 20000).
+ */
+public final class FairnessBenchmark {
+
+    private static final String PRODUCER_SETTINGS = "acks=all linger.ms=5 batch.size=262144 compression.type=lz4";
+
+    private FairnessBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int burst = args.length > 0 ? Integer.parseInt(args[0]) : 400_000;
+        int quiet = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
+        KafkaBroker kafka = KafkaBroker.start();
+        ConnectWorker.Builder builder = ConnectWorker.standalone(kafka).heap("2g");
+        for (String setting : PRODUCER_SETTINGS.split(" ")) {
+            String[] kv = setting.split("=");
+            builder.property("producer." + kv[0], kv[1]);
+        }
+        ConnectWorker agent = builder.start();
+        Result alone;
+        Result bounded;
+        Result unbounded;
+        try (Admin admin = kafka.admin()) {
+            alone = run(kafka, admin, agent, "alone", 0, quiet, "20000");
+            bounded = run(kafka, admin, agent, "bounded", burst, quiet, "20000");
+            unbounded = run(kafka, admin, agent, "unbounded", burst, quiet, "100000000");
+        }
+        agent.stop();
+        kafka.stop();
+
+        System.out.printf("%n== fairness: %,d lines on a quiet file while two files of the same task have %,d lines "
+                + "each to read; one task, producer %s ==%n", quiet, burst, PRODUCER_SETTINGS);
+        System.out.printf("quiet file alone                                   : %6.2f s%n", alone.seconds);
+        System.out.printf("quiet file during the burst (max.unacked.records 20000): %6.2f s, burst %,d of %,d lines "
+                + "delivered by then%n", bounded.seconds, bounded.burstDelivered, 2L * burst);
+        System.out.printf("quiet file during the burst, no bound on unacked records: %6.2f s, burst %,d of %,d "
+                + "lines delivered by then%n", unbounded.seconds, unbounded.burstDelivered, 2L * burst);
+        System.out.printf("ratio during the burst / alone                     : %6.1f (bounded), %6.1f (unbounded)%n",
+                bounded.seconds / alone.seconds, unbounded.seconds / alone.seconds);
+    }
+
+    private record Result(double seconds, long burstDelivered) {
+    }
+
+    private static Result run(KafkaBroker kafka, Admin admin, ConnectWorker agent, String name, int burst, int quiet,
+                              String maxUnacked) throws IOException, InterruptedException, ExecutionException {
+        Path dir = Workspace.newDirectory("fairness-" + name);
+        String busyTopic = "fairness-busy-" + name;
+        String quietTopic = "fairness-quiet-" + name;
+        kafka.createTopic(busyTopic, 1);
+        kafka.createTopic(quietTopic, 1);
+        Path quietFile = dir.resolve("quiet/c.log");
+        Files.createDirectories(quietFile.getParent());
+        Files.createDirectories(dir.resolve("busy"));
+        for (String file : new String[] {"a.log", "b.log"}) {
+            writeLines(dir.resolve("busy").resolve(file), file, burst);
+        }
+        String entries = "[{\"id\":\"busy\",\"paths\":[\"" + dir + "/busy/*.log\"],\"topic\":\"" + busyTopic
+                + "\",\"start_at\":\"beginning\"},{\"id\":\"quiet\",\"paths\":[\"" + quietFile + "\"],\"topic\":\""
+                + quietTopic + "\",\"start_at\":\"beginning\"}]";
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("connector.class", "io.logcollect.tail.FileTailSourceConnector");
+        config.put("tasks.max", "1");
+        config.put("collect.entries", entries);
+        config.put("allowed.paths", dir.toString());
+        config.put("value.converter", "io.logcollect.tail.record.LogRecordJsonConverter");
+        config.put("max.unacked.records", maxUnacked);
+        agent.putConnector("fairness-" + name, config);
+        agent.awaitRunning("fairness-" + name, 1, java.time.Duration.ofMinutes(1));
+        while (burst > 0 && endOffset(admin, busyTopic) < Math.min(50_000, burst)) {
+            ServiceProcess.sleep(20);
+        }
+        long start = System.nanoTime();
+        writeLines(quietFile, "c.log", quiet);
+        while (endOffset(admin, quietTopic) < quiet) {
+            ServiceProcess.sleep(20);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long delivered = endOffset(admin, busyTopic);
+        agent.deleteConnector("fairness-" + name);
+        return new Result(seconds, delivered);
+    }
+
+    private static long endOffset(Admin admin, String topic) throws InterruptedException, ExecutionException {
+        TopicPartition partition = new TopicPartition(topic, 0);
+        ListOffsetsResult result = admin.listOffsets(Map.of(partition, OffsetSpec.latest()));
+        return result.partitionResult(partition).get().offset();
+    }
+
+    private static void writeLines(Path file, String prefix, int lines) throws IOException {
+        StringBuilder padding = new StringBuilder();
+        while (padding.length() < 160) {
+            padding.append("padding-");
+        }
+        try (BufferedWriter out = Files.newBufferedWriter(file)) {
+            for (int i = 0; i < lines; i++) {
+                out.write(prefix + " line " + i + " " + padding + "\n");
+            }
+        }
+    }
+}
