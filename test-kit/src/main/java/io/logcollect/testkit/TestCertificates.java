@@ -40,6 +40,8 @@ public final class TestCertificates {
         certs.issue("client", "/CN=logcollect-client", "extendedKeyUsage=clientAuth\n");
         certs.openssl("pkcs12", "-export", "-in", "client.pem", "-inkey", "client.key", "-name", "client",
                 "-out", "client.p12", "-passout", "pass:" + STORE_PASSWORD);
+        certs.openssl("pkcs12", "-export", "-in", "server.pem", "-inkey", "server.key", "-name", "server",
+                "-out", "server.p12", "-passout", "pass:" + STORE_PASSWORD);
         certs.writeTruststore();
         return certs;
     }
@@ -107,6 +109,23 @@ public final class TestCertificates {
     /** A JKS truststore holding the CA, password {@link #STORE_PASSWORD}. */
     public Path truststoreFile() {
         return dir.resolve("truststore.jks");
+    }
+
+    /** An SSL context for a server on 127.0.0.1 that presents the server certificate. */
+    public SSLContext serverSslContext() {
+        try {
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(dir.resolve("server.p12"))) {
+                keys.load(in, STORE_PASSWORD.toCharArray());
+            }
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(keys, STORE_PASSWORD.toCharArray());
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(kmf.getKeyManagers(), null, null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build a server SSL context from the test certificates", e);
+        }
     }
 
     /** An SSL context that trusts the CA and, when {@code withClientCertificate}, presents the client certificate. */

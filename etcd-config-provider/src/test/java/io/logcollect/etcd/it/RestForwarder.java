@@ -2,6 +2,8 @@ package io.logcollect.etcd.it;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,10 +13,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
 
 /**
  * A reverse proxy in front of a Connect worker's REST API, the way many deployments expose it. The provider's
@@ -25,20 +30,40 @@ import java.util.concurrent.Executors;
 final class RestForwarder implements AutoCloseable {
 
     private final HttpServer server;
+    private final String scheme;
+    private final String requiredAuthorization;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private volatile String target;
 
     RestForwarder() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        this(null, null, null);
+    }
+
+    /**
+     * A forwarder served over https with {@code tls} (http when null) that answers 401 to any request without
+     * basic-auth {@code username}/{@code password} (none asked when null), as a secured REST API would.
+     */
+    RestForwarder(SSLContext tls, String username, String password) throws IOException {
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        if (tls == null) {
+            server = HttpServer.create(address, 16);
+        } else {
+            HttpsServer https = HttpsServer.create(address, 16);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            server = https;
+        }
+        scheme = tls == null ? "http" : "https";
+        requiredAuthorization = username == null ? null : "Basic " + Base64.getEncoder()
+                .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.createContext("/", this::forward);
         server.start();
     }
 
     String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return scheme + "://127.0.0.1:" + server.getAddress().getPort();
     }
 
     void target(String baseUrl) {
@@ -58,8 +83,13 @@ final class RestForwarder implements AutoCloseable {
     private void forward(HttpExchange exchange) throws IOException {
         String pathAndQuery = exchange.getRequestURI().getRawPath()
                 + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery());
-        requests.add(exchange.getRequestMethod() + " " + pathAndQuery);
         try (exchange) {
+            if (requiredAuthorization != null
+                    && !requiredAuthorization.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                exchange.sendResponseHeaders(401, -1);
+                return;
+            }
+            requests.add(exchange.getRequestMethod() + " " + pathAndQuery);
             String to = target;
             if (to == null) {
                 exchange.sendResponseHeaders(503, -1);
@@ -70,7 +100,7 @@ final class RestForwarder implements AutoCloseable {
                     .timeout(Duration.ofSeconds(30))
                     .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
                             : HttpRequest.BodyPublishers.ofByteArray(body));
-            for (String header : List.of("Content-Type", "Accept", "Authorization")) {
+            for (String header : List.of("Content-Type", "Accept")) {
                 String value = exchange.getRequestHeaders().getFirst(header);
                 if (value != null) {
                     request.header(header, value);

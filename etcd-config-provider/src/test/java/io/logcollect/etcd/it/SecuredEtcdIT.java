@@ -92,6 +92,60 @@ class SecuredEtcdIT {
         }
     }
 
+    @Test
+    void anUntrustedEtcdCertificateIsAConfigurationErrorNamedAtOnce() throws IOException {
+        KafkaBroker kafka = TestServices.kafka();
+        EtcdServer etcd = EtcdServer.start(EtcdServer.Tls.SERVER, null);
+        TestCertificates otherCa = TestCertificates.create();
+        try (RestForwarder rest = new RestForwarder()) {
+            ConnectWorker worker = Its.withProvider(ConnectWorker.standalone(kafka).heap("384m"),
+                    Its.params("endpoints", etcd.endpoint(), "tls.ca.file", otherCa.caFile().toString(),
+                            "connect.rest.url", rest.url(), "timeout.ms", "3000")).start();
+            long started = System.nanoTime();
+            HttpJson.Response refused = worker.rest().put("/connectors/" + Its.unique("untrusted") + "/config",
+                    Its.fileSource("${etcd:/logcollect/it/untrusted:file}", Its.unique("untrusted")));
+            double seconds = (System.nanoTime() - started) / 1e9;
+            assertFalse(refused.ok(), refused.body());
+            assertTrue(refused.body().contains("the TLS handshake with etcd at " + etcd.endpoint() + " failed"),
+                    refused.body());
+            assertTrue(refused.body().contains("This is a configuration error, not an outage: check tls.ca.file"),
+                    refused.body());
+            assertTrue(seconds < 20, "the TLS error took " + seconds + " s");
+            worker.stop();
+        } finally {
+            etcd.stop();
+        }
+    }
+
+    @Test
+    void restartsGoThroughAnHttpsRestApiWithBasicAuthentication() throws IOException {
+        KafkaBroker kafka = TestServices.kafka();
+        EtcdServer etcd = TestServices.etcd();
+        TestCertificates certs = TestCertificates.create();
+        String restPassword = "rest-pw-5c1";
+        try (RestForwarder rest = new RestForwarder(certs.serverSslContext(), "restarter", restPassword)) {
+            String base = "/logcollect/it/" + Its.unique("https");
+            Path first = Its.linesFile(Its.unique("https1"), 3);
+            Path second = Its.linesFile(Its.unique("https2"), 3);
+            etcd.put(base + "/file", first.toString());
+            ConnectWorker worker = Its.withProvider(ConnectWorker.standalone(kafka).heap("384m"),
+                    Its.params("endpoints", etcd.endpoint(), "connect.rest.url", rest.url(),
+                            "connect.rest.tls.ca.file", certs.caFile().toString(),
+                            "connect.rest.username", "restarter", "connect.rest.password", restPassword)).start();
+            rest.target(worker.restUrl());
+            String name = Its.unique("https-source");
+            String topic = Its.unique("etcd-https");
+            worker.putConnector(name, Its.fileSource("${etcd:" + base + ":file}", topic));
+            worker.awaitRunning(name, 1, Duration.ofSeconds(60));
+            Its.awaitLine(kafka, topic, tag(first) + "-2", Duration.ofSeconds(30));
+            etcd.put(base + "/file", second.toString());
+            Its.awaitLine(kafka, topic, tag(second) + "-2", Duration.ofSeconds(30));
+            assertTrue(rest.restarts(name) >= 1, rest.requests().toString());
+            assertFalse(Its.read(worker.process().logFile()).contains(restPassword), "the password is in the log");
+            worker.stop();
+        }
+    }
+
     private static String tag(Path file) {
         String name = file.getFileName().toString();
         return name.substring(0, name.length() - ".log".length());
