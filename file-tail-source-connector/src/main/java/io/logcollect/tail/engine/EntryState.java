@@ -7,9 +7,12 @@ import io.logcollect.tail.multiline.LineGrouper;
 
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -66,6 +69,29 @@ final class EntryState {
 
     LineGrouper newGrouper() {
         return new LineGrouper(entry.multiline().orElse(null), entry.maxLineBytes());
+    }
+
+    /**
+     * After a complete scan: marks the files of the ledger that are not tracked any more as missing since now,
+     * and returns (and drops) those missing for longer than {@code retentionMs} (never when negative).
+     */
+    List<String> forgetMissing(long nowMillis, long retentionMs) {
+        List<String> gone = new ArrayList<>();
+        for (Iterator<Map.Entry<String, Long>> it = ledger.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Long> known = it.next();
+            if (files.containsKey(known.getKey())) {
+                continue;
+            }
+            if (known.getValue() == 0) {
+                known.setValue(nowMillis);
+                checkpointDirty = true;
+            } else if (retentionMs >= 0 && nowMillis - known.getValue() >= retentionMs) {
+                it.remove();
+                gone.add(known.getKey());
+                checkpointDirty = true;
+            }
+        }
+        return gone;
     }
 
     EntryCheckpoint checkpoint() {

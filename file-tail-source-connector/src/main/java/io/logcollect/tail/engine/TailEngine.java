@@ -14,7 +14,6 @@ import io.logcollect.tail.read.LineReader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.Charset;
 import java.nio.file.NoSuchFileException;
@@ -492,7 +491,9 @@ public final class TailEngine implements Closeable {
             openFile(file, now);
         }
         if (result.complete()) {
-            cleanLedger(entry, now);
+            for (String key : entry.forgetMissing(now, settings.cleanRemovedMs())) {
+                expired.add(new ExpiredFile(entry.entry().id(), key));
+            }
         }
     }
 
@@ -697,24 +698,6 @@ public final class TailEngine implements Closeable {
                 && position.check().holds(channel);
     }
 
-    /** Marks files of the ledger not tracked any more as missing, and lets go of those missing for too long. */
-    private void cleanLedger(EntryState entry, long now) {
-        for (Iterator<Map.Entry<String, Long>> it = entry.ledger.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, Long> known = it.next();
-            if (entry.files.containsKey(known.getKey())) {
-                continue;
-            }
-            if (known.getValue() == 0) {
-                known.setValue(now);
-                entry.checkpointDirty = true;
-            } else if (settings.cleanRemovedMs() >= 0 && now - known.getValue() >= settings.cleanRemovedMs()) {
-                it.remove();
-                expired.add(new ExpiredFile(entry.entry().id(), known.getKey()));
-                entry.checkpointDirty = true;
-            }
-        }
-    }
-
     private Optional<FileIdentity> identify(Path path, String fileKey, EntryState entry) {
         try (FileChannel channel = confined.open(path)) {
             return FileIdentity.of(fileKey, channel, settings.fingerprintBytes(), false);
@@ -728,43 +711,11 @@ public final class TailEngine implements Closeable {
 
     /** The offset just after the last line terminator of a file: where {@code start_at: end} begins. */
     private long endOfLastLine(Path path, Charset charset) throws IOException {
-        byte[] newline = LineReader.terminator(charset);
-        byte last = newline.length == 1 ? newline[0] : (byte) -1;
         try (FileChannel channel = confined.open(path)) {
-            long size = channel.size();
-            int unit = newline.length;
-            ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
-            for (long end = size; end > 0; ) {
-                long from = Math.max(0, end - chunk.capacity());
-                chunk.clear().limit((int) (end - from));
-                while (chunk.hasRemaining() && channel.read(chunk, from + chunk.position()) > 0) {
-                    // fill the chunk
-                }
-                byte[] bytes = chunk.array();
-                for (int i = (int) (end - from) - 1; i >= 0; i--) {
-                    if (unit == 1 ? bytes[i] == last : endsNewline(bytes, i, from, unit, newline)) {
-                        return from + i + 1;
-                    }
-                }
-                end = from;
-            }
-            return 0;
+            return LineReader.endOfLastLine(channel, charset);
         } catch (NoSuchFileException e) {
             return 0;
         }
-    }
-
-    private static boolean endsNewline(byte[] bytes, int lastIndex, long from, int unit, byte[] newline) {
-        int first = lastIndex - unit + 1;
-        if (first < 0 || (from + first) % unit != 0) {
-            return false;
-        }
-        for (int j = 0; j < unit; j++) {
-            if (bytes[first + j] != newline[newline.length - unit + j]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private void reportOnce(EntryState entry, String path, String reason) {

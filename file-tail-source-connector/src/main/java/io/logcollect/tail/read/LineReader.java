@@ -61,6 +61,43 @@ public final class LineReader {
         return encode("\n", charset);
     }
 
+    /** The offset just after the last line terminator of a file in a charset; 0 when it has none. */
+    public static long endOfLastLine(FileChannel channel, Charset charset) throws IOException {
+        byte[] newline = terminator(charset);
+        long size = channel.size();
+        ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+        for (long end = size; end > 0; ) {
+            long from = Math.max(0, end - chunk.capacity());
+            chunk.clear().limit((int) (end - from));
+            while (chunk.hasRemaining() && channel.read(chunk, from + chunk.position()) > 0) {
+                // fill the chunk
+            }
+            byte[] bytes = chunk.array();
+            for (int i = (int) (end - from) - 1; i >= 0; i--) {
+                if (endsTerminator(bytes, i, from, newline)) {
+                    return from + i + 1;
+                }
+            }
+            end = from;
+        }
+        return 0;
+    }
+
+    /** Whether {@code bytes[lastIndex]} is the last byte of a terminator aligned to its length in the file. */
+    private static boolean endsTerminator(byte[] bytes, int lastIndex, long from, byte[] newline) {
+        int unit = newline.length;
+        int first = lastIndex - unit + 1;
+        if (first < 0 || (from + first) % unit != 0) {
+            return false;
+        }
+        for (int j = 0; j < unit; j++) {
+            if (bytes[first + j] != newline[j]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The encoding of {@code text} without the byte-order mark some encoders put first. */
     static byte[] encode(String text, Charset charset) {
         byte[] once = text.getBytes(charset);
