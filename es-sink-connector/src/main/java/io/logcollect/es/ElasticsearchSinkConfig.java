@@ -55,6 +55,8 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
     public static final String INDEX_TEMPLATE_REPLICAS = "index.template.replicas";
 
     public static final String DOCUMENT_ID_STRATEGY = "document.id.strategy";
+    /** Confluent's name for the id choice: true is {@code kafka}, false is {@code key}. */
+    public static final String KEY_IGNORE = "key.ignore";
     public static final String WRITE_METHOD = "write.method";
     public static final String BEHAVIOR_ON_NULL_VALUES = "behavior.on.null.values";
 
@@ -69,6 +71,12 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
     public static final String RETRY_BACKOFF_MAX_MS = "retry.backoff.max.ms";
     public static final String FLUSH_TIMEOUT_MS = "flush.timeout.ms";
     public static final String BEHAVIOR_ON_MALFORMED_DOCUMENTS = "behavior.on.malformed.documents";
+    public static final String DROP_INVALID_MESSAGE = "drop.invalid.message";
+    public static final String DATA_STREAM_TYPE = "data.stream.type";
+    public static final String DATA_STREAM_DATASET = "data.stream.dataset";
+    public static final String DATA_STREAM_NAMESPACE = "data.stream.namespace";
+    /** Connect's own key: where the errant record reporter sends records; dlq needs it. */
+    static final String DLQ_TOPIC = "errors.deadletterqueue.topic.name";
 
     /** How a document's {@code _id} is chosen. */
     public enum IdStrategy {
@@ -94,14 +102,18 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
         }
     }
 
-    /** The bulk action of a document. */
-    public enum WriteMethod { CREATE, INDEX }
+    /**
+     * The bulk action of a document. CREATE: only if its id is new (a 409 then means "already indexed", which
+     * is right for ids that name one line for good); INDEX: replace the document of the id; UPSERT: update it
+     * with the record's fields, creating it if absent.
+     */
+    public enum WriteMethod { CREATE, INDEX, UPSERT }
 
     /** What a tombstone (null value) does. */
     public enum NullValueBehavior { IGNORE, DELETE, FAIL }
 
     /** What a document the engine refuses (400) or that cannot be converted does. */
-    public enum MalformedBehavior { FAIL, WARN, DLQ }
+    public enum MalformedBehavior { FAIL, WARN, IGNORE, DLQ }
 
     public static final ConfigDef CONFIG_DEF = configDef();
 
@@ -171,6 +183,17 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
         def.define(INDEX_DATE_ZONE, Type.STRING, "UTC", new ZoneValidator(), Importance.MEDIUM,
                 "Time zone the date pattern of index.name.format is applied in, e.g. UTC or Asia/Shanghai.",
                 INDEX_GROUP, ++order, Width.SHORT, "Index date zone");
+        def.define(DATA_STREAM_TYPE, Type.STRING, "none", ConfigDef.CaseInsensitiveValidString.in("none", "logs",
+                        "metrics", "traces", "synthetics"), Importance.LOW,
+                "Confluent's way to name a data stream: with a type other than none, documents go to the data stream"
+                        + " <type>-<dataset>-<namespace> (op_type=create), as data.stream.enabled with that"
+                        + " index.name.format.", INDEX_GROUP, ++order, Width.SHORT, "Data stream type");
+        def.define(DATA_STREAM_DATASET, Type.STRING, "", Importance.LOW,
+                "The dataset part of the data stream name; required with data.stream.type.", INDEX_GROUP, ++order,
+                Width.SHORT, "Data stream dataset");
+        def.define(DATA_STREAM_NAMESPACE, Type.STRING, "{topic}", Importance.LOW,
+                "The namespace part of the data stream name; {topic} (or Confluent's ${topic}) is the record's"
+                        + " topic.", INDEX_GROUP, ++order, Width.SHORT, "Data stream namespace");
         def.define(DATA_STREAM_ENABLED, Type.BOOLEAN, false, Importance.MEDIUM,
                 "Write to data streams named by index.name.format (every action is a create; the template installed"
                         + " declares data_stream). Use a format without a date, e.g. logs-{topic}-default: the"
@@ -212,16 +235,26 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
                         + " string (JSON for structured keys), falling back to kafka for null keys; none: the engine"
                         + " generates ids (fastest, but a record re-delivered after a crash is indexed twice).",
                 DOCUMENT_GROUP, ++order, Width.SHORT, "Document id");
-        def.define(WRITE_METHOD, Type.STRING, "create", ConfigDef.ValidString.in("create", "index"),
-                Importance.MEDIUM,
-                "Bulk action. create: a document whose _id exists is left as it is and counts as delivered (exactly"
-                        + " once for deterministic ids); index: a document with an existing _id replaces it.",
-                DOCUMENT_GROUP, ++order, Width.SHORT, "Write method");
+        def.define(KEY_IGNORE, Type.BOOLEAN, null, Importance.LOW,
+                "Confluent's sink's name for the id choice, for configs brought from it: true means"
+                        + " document.id.strategy=kafka, false means document.id.strategy=key. Unset by default.",
+                DOCUMENT_GROUP, ++order, Width.SHORT, "Key ignore");
+        def.define(WRITE_METHOD, Type.STRING, null, ConfigDef.LambdaValidator.with((key, value) -> {
+                    if (value != null && !List.of("create", "index", "insert", "upsert").contains(value)) {
+                        throw new ConfigException(key, value, "must be create, index, insert or upsert");
+                    }
+                }, () -> "create, index, insert (Confluent's name for index) or upsert"), Importance.MEDIUM,
+                "Bulk action. create: index a document only if its _id is new; a 409 then counts as delivered"
+                        + " (exactly once for the deterministic ids of event.id and kafka). index (or Confluent's"
+                        + " insert): a document replaces the one with its _id. upsert: update the document of the"
+                        + " _id with the record's fields, creating it when absent. Default: create, or index with"
+                        + " document.id.strategy=key, whose later records for a key are newer versions of the"
+                        + " document (create would drop them).", DOCUMENT_GROUP, ++order, Width.SHORT, "Write method");
         def.define(BEHAVIOR_ON_NULL_VALUES, Type.STRING, "ignore", ConfigDef.ValidString.in("ignore", "delete", "fail"),
                 Importance.LOW,
-                "What a record with a null value (tombstone) does: ignore it, delete the document of its _id (needs"
-                        + " document.id.strategy key or kafka), or fail the task.", DOCUMENT_GROUP, ++order,
-                Width.SHORT, "Null values");
+                "What a record with a null value (tombstone) does: ignore it, delete the document of its key (needs"
+                        + " document.id.strategy=key: a tombstone has no event.id, and its own offset names no"
+                        + " document), or fail the task.", DOCUMENT_GROUP, ++order, Width.SHORT, "Null values");
 
         order = 0;
         def.define(BATCH_SIZE, Type.INT, 2000, ConfigDef.Range.between(1, 100_000), Importance.MEDIUM,
@@ -250,24 +283,68 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
         def.define(RETRY_BACKOFF_MAX_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(1L), Importance.LOW,
                 "Longest backoff between two retries, in milliseconds. With the defaults a document is retried for"
                         + " about four minutes.", ERROR_GROUP, ++order, Width.SHORT, "Max retry backoff");
-        def.define(FLUSH_TIMEOUT_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(1L), Importance.LOW,
-                "How long partition revocation and task stop wait for buffered documents to be acknowledged before"
-                        + " abandoning them (they are not committed, so the next owner re-sends them).",
+        def.define(FLUSH_TIMEOUT_MS, Type.LONG, 10_000L, ConfigDef.Range.between(1L, 240_000L), Importance.LOW,
+                "How long one put() waits for buffer space (see max.buffered.records) as records are added, in"
+                        + " milliseconds, as in Confluent's sink; it then returns to Connect with its partitions paused"
+                        + " and waits again at the next put(). Keep it well below the consumer's max.poll.interval.ms."
+                        + " Revoked partitions and stopping tasks never wait: what is not acknowledged by then could"
+                        + " not be committed anyway, and is re-sent by the next owner.",
                 ERROR_GROUP, ++order, Width.SHORT, "Flush timeout");
-        def.define(BEHAVIOR_ON_MALFORMED_DOCUMENTS, Type.STRING, "fail", ConfigDef.ValidString.in("fail", "warn", "dlq"),
-                Importance.MEDIUM,
-                "What a document the engine refuses with a 400 (mapping or parse error) or a value that cannot be"
-                        + " turned into a document does: fail the task, warn (log and skip), or dlq (send the record"
-                        + " to Connect's dead-letter queue through the errant record reporter; needs"
-                        + " errors.tolerance=all and errors.deadletterqueue.topic.name).", ERROR_GROUP, ++order,
-                Width.SHORT, "Malformed documents");
+        def.define(BEHAVIOR_ON_MALFORMED_DOCUMENTS, Type.STRING, "fail",
+                ConfigDef.ValidString.in("fail", "warn", "ignore", "dlq"), Importance.MEDIUM,
+                "What a document the engine refuses (400 mapping or parse error, 413 too large) or a value that"
+                        + " cannot be turned into a document does: fail the task, warn (log the index, id and error"
+                        + " type, and skip it), ignore (skip it, logged at debug level), or dlq (send the record to"
+                        + " Connect's dead-letter queue through the errant record reporter, with the engine's full"
+                        + " reason; needs errors.tolerance=all and errors.deadletterqueue.topic.name).", ERROR_GROUP,
+                ++order, Width.SHORT, "Malformed documents");
+        def.define(DROP_INVALID_MESSAGE, Type.BOOLEAN, false, Importance.LOW,
+                "Confluent's key: when true, a record whose value cannot be turned into a document (not JSON, not"
+                        + " an object) is dropped with a warning, whatever behavior.on.malformed.documents says.",
+                ERROR_GROUP, ++order, Width.SHORT, "Drop invalid messages");
         return def;
     }
 
     private void checkCrossFieldRules() {
-        if (nullValueBehavior() == NullValueBehavior.DELETE && idStrategy() == IdStrategy.NONE) {
-            throw new ConfigException(BEHAVIOR_ON_NULL_VALUES, "delete",
-                    "deleting on tombstones needs ids: set document.id.strategy to key or kafka");
+        if (get(KEY_IGNORE) != null && originals().containsKey(DOCUMENT_ID_STRATEGY)
+                && idStrategy() != (getBoolean(KEY_IGNORE) ? IdStrategy.KAFKA : IdStrategy.KEY)) {
+            throw new ConfigException(KEY_IGNORE, getBoolean(KEY_IGNORE), "contradicts " + DOCUMENT_ID_STRATEGY + "="
+                    + getString(DOCUMENT_ID_STRATEGY) + " (key.ignore=true means kafka, false means key); set one");
+        }
+        if (nullValueBehavior() == NullValueBehavior.DELETE && idStrategy() != IdStrategy.KEY) {
+            throw new ConfigException(BEHAVIOR_ON_NULL_VALUES, "delete", "deleting on tombstones needs"
+                    + " document.id.strategy=key: a tombstone has no value, so with " + idStrategy().value()
+                    + " ids it would delete the id of its own offset, which names no document");
+        }
+        if (writeMethod() == WriteMethod.CREATE && idStrategy() == IdStrategy.KEY) {
+            throw new ConfigException(WRITE_METHOD, "create", "with document.id.strategy=key a later record of a"
+                    + " key is a newer version of its document, which create would drop (409): use index or upsert");
+        }
+        if (writeMethod() == WriteMethod.UPSERT && idStrategy() == IdStrategy.NONE) {
+            throw new ConfigException(WRITE_METHOD, "upsert", "upsert needs document ids: set document.id.strategy");
+        }
+        if (dataStreams() && writeMethod() != WriteMethod.CREATE) {
+            throw new ConfigException(WRITE_METHOD, getString(WRITE_METHOD), "data streams only take new documents"
+                    + " (op_type=create): " + WRITE_METHOD + " must be create with data streams");
+        }
+        if (!dataStreamType().isEmpty()) {
+            if (getString(DATA_STREAM_DATASET).isBlank()) {
+                throw new ConfigException(DATA_STREAM_DATASET, "", "is required with data.stream.type="
+                        + dataStreamType());
+            }
+            if (originals().containsKey(INDEX_NAME_FORMAT)) {
+                throw new ConfigException(INDEX_NAME_FORMAT, getString(INDEX_NAME_FORMAT), "contradicts"
+                        + " data.stream.type, which names the data stream <type>-<dataset>-<namespace>; set one");
+            }
+        }
+        if (malformedBehavior() == MalformedBehavior.DLQ) {
+            Object tolerance = originals().get("errors.tolerance");
+            Object topic = originals().get(DLQ_TOPIC);
+            if (tolerance == null || !"all".equalsIgnoreCase(tolerance.toString().trim())
+                    || topic == null || topic.toString().isBlank()) {
+                throw new ConfigException(BEHAVIOR_ON_MALFORMED_DOCUMENTS, "dlq", "dlq needs errors.tolerance=all and "
+                        + DLQ_TOPIC + " (the topic the malformed records go to); without a topic Connect only logs them");
+            }
         }
         if (getLong(RETRY_BACKOFF_MAX_MS) < getLong(RETRY_BACKOFF_MS)) {
             throw new ConfigException(RETRY_BACKOFF_MAX_MS, getLong(RETRY_BACKOFF_MAX_MS),
@@ -298,12 +375,35 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
         return getPassword(CONNECTION_API_KEY);
     }
 
+    /** The id strategy: document.id.strategy, or Confluent's key.ignore when only that is set. */
     public IdStrategy idStrategy() {
+        if (get(KEY_IGNORE) != null && !originals().containsKey(DOCUMENT_ID_STRATEGY)) {
+            return getBoolean(KEY_IGNORE) ? IdStrategy.KAFKA : IdStrategy.KEY;
+        }
         return IdStrategy.of(getString(DOCUMENT_ID_STRATEGY));
     }
 
+    /** The write method; unset, create, or index for key ids. */
     public WriteMethod writeMethod() {
-        return WriteMethod.valueOf(getString(WRITE_METHOD).toUpperCase(Locale.ROOT));
+        String method = getString(WRITE_METHOD);
+        if (method == null) {
+            return idStrategy() == IdStrategy.KEY ? WriteMethod.INDEX : WriteMethod.CREATE;
+        }
+        return switch (method) {
+            case "insert", "index" -> WriteMethod.INDEX;
+            case "upsert" -> WriteMethod.UPSERT;
+            default -> WriteMethod.CREATE;
+        };
+    }
+
+    public boolean dropInvalidMessages() {
+        return getBoolean(DROP_INVALID_MESSAGE);
+    }
+
+    /** The data stream type in lower case, or empty when it is none. */
+    private String dataStreamType() {
+        String type = getString(DATA_STREAM_TYPE).trim().toLowerCase(Locale.ROOT);
+        return type.equals("none") ? "" : type;
     }
 
     public NullValueBehavior nullValueBehavior() {
@@ -314,12 +414,16 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
         return MalformedBehavior.valueOf(getString(BEHAVIOR_ON_MALFORMED_DOCUMENTS).toUpperCase(Locale.ROOT));
     }
 
+    /** Where documents go: index.name.format, or the data stream data.stream.type names. */
     public IndexNameFormat indexNameFormat() {
-        return IndexNameFormat.parse(getString(INDEX_NAME_FORMAT), ZoneId.of(getString(INDEX_DATE_ZONE)));
+        String format = dataStreamType().isEmpty() ? getString(INDEX_NAME_FORMAT)
+                : dataStreamType() + "-" + getString(DATA_STREAM_DATASET).trim() + "-"
+                + getString(DATA_STREAM_NAMESPACE).trim().replace("${topic}", "{topic}");
+        return IndexNameFormat.parse(format, ZoneId.of(getString(INDEX_DATE_ZONE)));
     }
 
     public boolean dataStreams() {
-        return getBoolean(DATA_STREAM_ENABLED);
+        return getBoolean(DATA_STREAM_ENABLED) || !dataStreamType().isEmpty();
     }
 
     private static final class UrlListValidator implements ConfigDef.Validator {

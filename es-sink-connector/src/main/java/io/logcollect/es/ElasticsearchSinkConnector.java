@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Kafka to Elasticsearch 7/8/9 and OpenSearch 1/2/3 through {@code _bulk}. Every task gets the connector's
@@ -60,38 +62,28 @@ public class ElasticsearchSinkConnector extends SinkConnector {
     }
 
     /**
-     * Single-key validation by the ConfigDef, then the rules that span keys: {@code dlq} needs
-     * {@code errors.tolerance=all}, and the cross-field checks of {@link ElasticsearchSinkConfig}.
+     * Single-key validation by the ConfigDef, then the rules that span keys (those of
+     * {@link ElasticsearchSinkConfig}), each reported on the key it names.
      */
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
         Config config = super.validate(connectorConfigs);
         boolean clean = config.configValues().stream().allMatch(v -> v.errorMessages().isEmpty());
-        if ("dlq".equalsIgnoreCase(connectorConfigs.getOrDefault(
-                ElasticsearchSinkConfig.BEHAVIOR_ON_MALFORMED_DOCUMENTS, "fail").trim())) {
-            if (!"all".equalsIgnoreCase(connectorConfigs.getOrDefault("errors.tolerance", "none").trim())) {
-                value(config, ElasticsearchSinkConfig.BEHAVIOR_ON_MALFORMED_DOCUMENTS).addErrorMessage(
-                        "dlq needs errors.tolerance=all (and errors.deadletterqueue.topic.name for a DLQ topic)");
-                clean = false;
-            }
-        }
         if (clean) {
             try {
                 new ElasticsearchSinkConfig(connectorConfigs);
             } catch (ConfigException e) {
-                String key = e.getMessage() != null && e.getMessage().contains(ElasticsearchSinkConfig.BEHAVIOR_ON_NULL_VALUES)
-                        ? ElasticsearchSinkConfig.BEHAVIOR_ON_NULL_VALUES : ElasticsearchSinkConfig.CONNECTION_URL;
-                for (String name : ElasticsearchSinkConfig.CONFIG_DEF.names()) {
-                    if (e.getMessage() != null && e.getMessage().contains(" " + name + " ")) {
-                        key = name;
-                        break;
-                    }
-                }
-                value(config, key).addErrorMessage(e.getMessage());
+                String message = e.getMessage() == null ? "invalid configuration" : e.getMessage();
+                Matcher named = CONFIGURATION_NAME.matcher(message);
+                String key = named.find() ? named.group(1) : ElasticsearchSinkConfig.CONNECTION_URL;
+                value(config, key).addErrorMessage(message);
             }
         }
         return config;
     }
+
+    /** Where {@link ConfigException}'s message names the key at fault. */
+    private static final Pattern CONFIGURATION_NAME = Pattern.compile("for configuration ([^ :]+)");
 
     private static ConfigValue value(Config config, String name) {
         for (ConfigValue value : config.configValues()) {

@@ -33,12 +33,10 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -51,10 +49,9 @@ import java.util.concurrent.TimeUnit;
 public class ElasticsearchSinkTask extends SinkTask {
 
     private static final Logger log = LoggerFactory.getLogger(ElasticsearchSinkTask.class);
-    /** Longest a single put() waits for a full buffer to drain, well below the consumer's max.poll.interval.ms. */
-    private static final long MAX_PUT_BLOCK_MS = 10_000;
 
-    private record Completion(OffsetTracker.Ticket ticket, Outcome outcome) {
+    /** An outcome, with where the document went ({@code index/_id}), for messages that quote no content. */
+    private record Completion(OffsetTracker.Ticket ticket, Outcome outcome, String where) {
     }
 
     private ElasticsearchSinkConfig config;
@@ -66,8 +63,10 @@ public class ElasticsearchSinkTask extends SinkTask {
     private final OffsetTracker tracker = new OffsetTracker();
     private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
     private int maxBuffered;
-    private long flushTimeoutMs;
     private boolean paused;
+    private boolean dropInvalid;
+    /** Longest a single put() waits for a full buffer to drain (flush.timeout.ms). */
+    private long maxPutBlockMs;
     private String failure;
     private String name = "es-sink";
 
@@ -81,25 +80,30 @@ public class ElasticsearchSinkTask extends SinkTask {
         config = new ElasticsearchSinkConfig(props);
         name = props.getOrDefault("name", "es-sink") + "-" + props.getOrDefault(ElasticsearchSinkConnector.TASK_ID, "0");
         malformedBehavior = config.malformedBehavior();
+        dropInvalid = config.dropInvalidMessages();
+        maxPutBlockMs = config.getLong(ElasticsearchSinkConfig.FLUSH_TIMEOUT_MS);
         maxBuffered = config.getInt(ElasticsearchSinkConfig.MAX_BUFFERED_RECORDS);
-        flushTimeoutMs = config.getLong(ElasticsearchSinkConfig.FLUSH_TIMEOUT_MS);
         reporter = errantRecordReporter();
         if (malformedBehavior == MalformedBehavior.DLQ && reporter == null) {
             throw new ConnectException("behavior.on.malformed.documents=dlq needs a Connect runtime with an errant"
                     + " record reporter (2.6+), errors.tolerance=all and errors.deadletterqueue.topic.name");
         }
         IndexNameFormat indexNames = config.indexNameFormat();
-        BulkAction action = config.dataStreams() || config.writeMethod() == ElasticsearchSinkConfig.WriteMethod.CREATE
-                ? BulkAction.CREATE : BulkAction.INDEX;
+        BulkAction action = switch (config.writeMethod()) {
+            case CREATE -> BulkAction.CREATE;
+            case INDEX -> BulkAction.INDEX;
+            case UPSERT -> BulkAction.UPDATE;
+        };
         converter = new RecordConverter(config.idStrategy(), action, indexNames, config.nullValueBehavior());
 
         client = SearchClients.create(connectionSettings(config));
         try {
-            EngineInfo engineInfo = detectWithRetries();
+            SearchTarget target = new SearchTarget(config, client, name);
+            EngineInfo engineInfo = target.detect();
             log.info("Task {} writes to {} at {} ({} ids, {} action, index format {})", name, engineInfo,
                     config.urls(), config.idStrategy().value(), action.json(), indexNames);
             if (config.getBoolean(ElasticsearchSinkConfig.INDEX_TEMPLATE_INSTALL)) {
-                installTemplate(engineInfo, indexNames, props);
+                target.installTemplate(engineInfo, indexNames, props);
             }
         } catch (RuntimeException e) {
             closeClient();
@@ -124,7 +128,9 @@ public class ElasticsearchSinkTask extends SinkTask {
             metrics = BulkMetrics.NONE;
         }
         engine = new BulkEngine(name, settings, new RestClientTransport(client),
-                (item, outcome) -> completions.add(new Completion((OffsetTracker.Ticket) item.tag(), outcome)),
+                (item, outcome) -> completions.add(new Completion((OffsetTracker.Ticket) item.tag(), outcome,
+                        outcome.kind() == Outcome.Kind.ACKNOWLEDGED ? null
+                                : "index " + item.index() + ", _id " + item.id())),
                 metrics);
         holder[0] = engine;
         engine.start();
@@ -168,78 +174,6 @@ public class ElasticsearchSinkTask extends SinkTask {
         return value == null || value.isBlank() ? null : value;
     }
 
-    /** Detects the engine, retrying connection failures within the retry budget; HTTP errors fail at once. */
-    private EngineInfo detectWithRetries() {
-        SearchAdmin admin = new SearchAdmin(client);
-        int maxRetries = config.getInt(ElasticsearchSinkConfig.MAX_RETRIES);
-        long backoff = config.getLong(ElasticsearchSinkConfig.RETRY_BACKOFF_MS);
-        long maxBackoff = config.getLong(ElasticsearchSinkConfig.RETRY_BACKOFF_MAX_MS);
-        for (int attempt = 0; ; attempt++) {
-            try {
-                return admin.detect();
-            } catch (SearchEngineException e) {
-                throw new ConnectException("Cannot use the search engine at " + config.urls() + ": " + e.getMessage());
-            } catch (IOException e) {
-                if (maxRetries >= 0 && attempt >= maxRetries) {
-                    throw new ConnectException("Cannot reach the search engine at " + config.urls() + " after "
-                            + attempt + " retries: " + e.getClass().getSimpleName() + ": " + e.getMessage());
-                }
-                long delay = Math.min(maxBackoff, backoff << Math.min(attempt, 30));
-                log.warn("Task {} cannot reach the search engine at {} ({}: {}); retrying in {} ms", name,
-                        config.urls(), e.getClass().getSimpleName(), e.getMessage(), delay);
-                try {
-                    Thread.sleep(delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1));
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new ConnectException("interrupted while connecting to the search engine");
-                }
-            }
-        }
-    }
-
-    private void installTemplate(EngineInfo engineInfo, IndexNameFormat indexNames, Map<String, String> props) {
-        List<String> patterns = config.getList(ElasticsearchSinkConfig.INDEX_TEMPLATE_PATTERNS).stream()
-                .map(String::trim).filter(s -> !s.isEmpty()).toList();
-        if (patterns.isEmpty()) {
-            patterns = derivedPatterns(indexNames, props);
-        }
-        String templateName = config.getString(ElasticsearchSinkConfig.INDEX_TEMPLATE_NAME);
-        if (templateName == null || templateName.isBlank()) {
-            templateName = "logcollect-" + props.getOrDefault("name", "sink").toLowerCase(java.util.Locale.ROOT)
-                    .replaceAll("[^a-z0-9_.-]", "_");
-        }
-        boolean composable = engineInfo.composableTemplates();
-        Integer priority = config.getInt(ElasticsearchSinkConfig.INDEX_TEMPLATE_PRIORITY);
-        String body = IndexTemplates.body(patterns, composable, config.dataStreams(),
-                priority != null ? priority : IndexTemplates.derivedPriority(patterns),
-                config.getInt(ElasticsearchSinkConfig.INDEX_TEMPLATE_SHARDS),
-                config.getInt(ElasticsearchSinkConfig.INDEX_TEMPLATE_REPLICAS));
-        try {
-            new SearchAdmin(client).putTemplate(templateName, composable, body);
-            log.info("Task {} installed index template {} for {}", name, templateName, patterns);
-        } catch (SearchEngineException e) {
-            throw new ConnectException(e.getMessage());
-        } catch (IOException e) {
-            throw new ConnectException("cannot install index template " + templateName + ": " + e.getMessage(), e);
-        }
-    }
-
-    static List<String> derivedPatterns(IndexNameFormat indexNames, Map<String, String> props) {
-        String topics = props.get(TOPICS_CONFIG);
-        Set<String> patterns = new LinkedHashSet<>();
-        if (topics != null && !topics.isBlank() && !props.containsKey(TOPICS_REGEX_CONFIG)) {
-            for (String topic : topics.split(",")) {
-                if (!topic.isBlank()) {
-                    patterns.add(indexNames.pattern(topic.trim()));
-                }
-            }
-        }
-        if (patterns.isEmpty()) {
-            patterns.add(indexNames.pattern(null));
-        }
-        return List.copyOf(patterns);
-    }
-
     @Override
     public void put(Collection<SinkRecord> records) {
         applyCompletions(true);
@@ -250,7 +184,13 @@ public class ElasticsearchSinkTask extends SinkTask {
             try {
                 document = converter.convert(record);
             } catch (MalformedRecordException e) {
-                malformed(ticket, record, e.getMessage(), e);
+                if (dropInvalid) {
+                    log.warn("Task {} drops record {}, which cannot be a document (drop.invalid.message=true): {}",
+                            name, coordinates(ticket), e.getMessage());
+                    tracker.complete(ticket);
+                    continue;
+                }
+                malformed(ticket, record, e.getMessage(), e.getMessage(), e);
                 if (failure != null) {
                     throw new ConnectException("Task " + name + " stops: " + failure, e);
                 }
@@ -278,7 +218,7 @@ public class ElasticsearchSinkTask extends SinkTask {
             paused = true;
             log.debug("Task {} paused {} partitions: {} records buffered", name, assignment.size(), engine.outstanding());
         }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAX_PUT_BLOCK_MS);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxPutBlockMs);
         try {
             while (System.nanoTime() < deadline) {
                 if (engine.awaitOutstandingAtMost(maxBuffered / 2, Duration.ofMillis(200), false)) {
@@ -311,11 +251,17 @@ public class ElasticsearchSinkTask extends SinkTask {
             Outcome outcome = completion.outcome();
             switch (outcome.kind()) {
                 case ACKNOWLEDGED -> tracker.complete(ticket);
-                case MALFORMED -> malformed(ticket, (SinkRecord) ticket.payload(), "the search engine refused the"
-                        + " document of record " + coordinates(ticket) + ": " + outcome.detail(), null);
+                case MALFORMED -> {
+                    String document = "the document of record " + coordinates(ticket) + " (" + completion.where()
+                            + ")";
+                    malformed(ticket, (SinkRecord) ticket.payload(), "the search engine refused " + document + ": "
+                            + outcome.summary(), "the search engine refused " + document + ": " + outcome.detail(),
+                            null);
+                }
                 case FATAL -> {
                     if (failure == null) {
-                        failure = "cannot index record " + coordinates(ticket) + ": " + outcome.detail();
+                        failure = "cannot index record " + coordinates(ticket) + " (" + completion.where() + "): "
+                                + outcome.summary();
                     }
                 }
             }
@@ -325,20 +271,29 @@ public class ElasticsearchSinkTask extends SinkTask {
         }
     }
 
-    private void malformed(OffsetTracker.Ticket ticket, SinkRecord record, String reason, Throwable cause) {
+    /**
+     * A record that cannot be indexed for its content. {@code summary} is logged and fails the task; the engine's
+     * full reason ({@code detail}), which can quote field values, goes only to the dead-letter queue.
+     */
+    private void malformed(OffsetTracker.Ticket ticket, SinkRecord record, String summary, String detail,
+                           Throwable cause) {
         switch (malformedBehavior) {
             case FAIL -> {
                 if (failure == null) {
-                    failure = reason + " (behavior.on.malformed.documents=fail; set it to warn or dlq to skip such"
-                            + " records)";
+                    failure = summary + " (behavior.on.malformed.documents=fail; set it to warn, ignore or dlq to"
+                            + " skip such records)";
                 }
             }
             case WARN -> {
-                log.warn("Skipping a malformed record: {}", reason);
+                log.warn("Task {} skips a malformed record: {}", name, summary);
+                tracker.complete(ticket);
+            }
+            case IGNORE -> {
+                log.debug("Task {} skips a malformed record: {}", name, summary);
                 tracker.complete(ticket);
             }
             case DLQ -> {
-                reporter.report(record, new MalformedDocumentException(reason, cause));
+                reporter.report(record, new MalformedDocumentException(detail, cause));
                 tracker.complete(ticket);
             }
         }
@@ -369,32 +324,22 @@ public class ElasticsearchSinkTask extends SinkTask {
     }
 
     /**
-     * Partitions revoked: waits up to {@code flush.timeout.ms} for what is buffered to be acknowledged, then
-     * abandons what is left of those partitions (not committed, so the next owner re-sends it; deterministic
-     * ids make that harmless).
+     * Partitions revoked. Connect has committed what {@link #preCommit} allowed before it calls this, so nothing
+     * acknowledged from now on could be committed: what is buffered for those partitions is dropped at once (the
+     * next owner re-sends it from the committed offset; deterministic ids make that harmless), and a rebalance
+     * never waits for the search engine.
      */
     @Override
     public void close(Collection<TopicPartition> partitions) {
         if (engine == null || partitions.isEmpty()) {
             return;
         }
-        try {
-            if (failure == null && !engine.flush(Duration.ofMillis(flushTimeoutMs))) {
-                log.warn("Task {}: {} records not acknowledged within flush.timeout.ms={} while closing {}; they"
-                        + " will be re-delivered", name, engine.outstanding(), flushTimeoutMs, partitions);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        try {
-            applyCompletions(false);
-        } catch (ConnectException e) {
-            log.warn("Task {}: while closing partitions: {}", name, e.getMessage());
-        }
         Set<TopicPartition> closing = new HashSet<>(partitions);
         int dropped = engine.discard(tag -> closing.contains(((OffsetTracker.Ticket) tag).topicPartition()));
+        completions.removeIf(completion -> closing.contains(completion.ticket().topicPartition()));
         if (dropped > 0) {
-            log.info("Task {} abandoned {} unacknowledged records of revoked partitions {}", name, dropped, partitions);
+            log.info("Task {} left {} unacknowledged records of revoked partitions {} to their next owner", name,
+                    dropped, partitions);
         }
         tracker.remove(partitions);
     }

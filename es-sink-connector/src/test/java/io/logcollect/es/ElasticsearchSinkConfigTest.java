@@ -83,13 +83,17 @@ class ElasticsearchSinkConfigTest {
     }
 
     @Test
-    void connectorValidationNeedsErrorsToleranceAllForDlq() {
+    void connectorValidationNeedsErrorsToleranceAllAndATopicForDlq() {
         Map<String, String> props = minimal();
         props.put("behavior.on.malformed.documents", "dlq");
         ConfigValue value = new ElasticsearchSinkConnector().validate(props).configValues().stream()
                 .filter(v -> v.name().equals("behavior.on.malformed.documents")).findFirst().orElseThrow();
         assertEquals(1, value.errorMessages().size());
         props.put("errors.tolerance", "all");
+        assertEquals(1, new ElasticsearchSinkConnector().validate(props).configValues().stream()
+                .filter(v -> v.name().equals("behavior.on.malformed.documents")).findFirst().orElseThrow()
+                .errorMessages().size());
+        props.put("errors.deadletterqueue.topic.name", "dlq");
         assertTrue(new ElasticsearchSinkConnector().validate(props).configValues().stream()
                 .allMatch(v -> v.errorMessages().isEmpty()));
     }
@@ -98,7 +102,66 @@ class ElasticsearchSinkConfigTest {
     void templatePatternsFollowTheTopics() {
         var format = new ElasticsearchSinkConfig(minimal()).indexNameFormat();
         assertEquals(List.of("web_log-*", "app-*"),
-                ElasticsearchSinkTask.derivedPatterns(format, Map.of("topics", "web_log, App")));
-        assertEquals(List.of("*-*"), ElasticsearchSinkTask.derivedPatterns(format, Map.of("topics.regex", "logs.*")));
+                SearchTarget.derivedPatterns(format, Map.of("topics", "web_log, App")));
+        assertEquals(List.of("*-*"), SearchTarget.derivedPatterns(format, Map.of("topics.regex", "logs.*")));
+    }
+
+    private static ElasticsearchSinkConfig config(String... keysAndValues) {
+        Map<String, String> props = minimal();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            props.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return new ElasticsearchSinkConfig(props);
+    }
+
+    private static String refusal(String... keysAndValues) {
+        return assertThrows(ConfigException.class, () -> config(keysAndValues)).getMessage();
+    }
+
+    @Test
+    void tombstonesDeleteOnlyWithKeyIds() {
+        for (String strategy : List.of("event.id", "kafka", "none")) {
+            assertTrue(refusal("behavior.on.null.values", "delete", "document.id.strategy", strategy)
+                    .contains("deleting on tombstones needs document.id.strategy=key"), strategy);
+        }
+        assertEquals(ElasticsearchSinkConfig.NullValueBehavior.DELETE,
+                config("behavior.on.null.values", "delete", "document.id.strategy", "key").nullValueBehavior());
+    }
+
+    @Test
+    void keyIdsWriteNewVersionsAndNeverCreate() {
+        assertEquals(ElasticsearchSinkConfig.WriteMethod.INDEX, config("document.id.strategy", "key").writeMethod());
+        assertTrue(refusal("document.id.strategy", "key", "write.method", "create")
+                .contains("which create would drop (409): use index or upsert"));
+        assertEquals(ElasticsearchSinkConfig.WriteMethod.CREATE, config("document.id.strategy", "kafka").writeMethod());
+    }
+
+    @Test
+    void confluentsNamesMeanWhatTheyMeanThere() {
+        assertEquals(ElasticsearchSinkConfig.WriteMethod.INDEX, config("write.method", "insert").writeMethod());
+        assertEquals(ElasticsearchSinkConfig.WriteMethod.UPSERT,
+                config("write.method", "upsert", "key.ignore", "false").writeMethod());
+        assertEquals(ElasticsearchSinkConfig.IdStrategy.KEY, config("key.ignore", "false").idStrategy());
+        assertEquals(ElasticsearchSinkConfig.IdStrategy.KAFKA, config("key.ignore", "true").idStrategy());
+        assertTrue(refusal("key.ignore", "true", "document.id.strategy", "key").contains("contradicts"));
+        assertEquals(ElasticsearchSinkConfig.MalformedBehavior.IGNORE,
+                config("behavior.on.malformed.documents", "ignore").malformedBehavior());
+        assertTrue(config("drop.invalid.message", "true").dropInvalidMessages());
+        ElasticsearchSinkConfig stream = config("data.stream.type", "LOGS", "data.stream.dataset", "app");
+        assertTrue(stream.dataStreams());
+        assertEquals("logs-app-web_log", stream.indexNameFormat().format("web_log", 0));
+        assertEquals("logs-app-ns", config("data.stream.type", "logs", "data.stream.dataset", "app",
+                "data.stream.namespace", "ns").indexNameFormat().format("web_log", 0));
+        assertTrue(refusal("data.stream.type", "logs").contains("data.stream.dataset"));
+        assertTrue(refusal("data.stream.enabled", "true", "write.method", "index").contains("must be create"));
+        assertTrue(refusal("write.method", "upsert", "document.id.strategy", "none").contains("upsert needs"));
+    }
+
+    @Test
+    void theDeadLetterQueueNeedsItsTopic() {
+        assertTrue(refusal("behavior.on.malformed.documents", "dlq", "errors.tolerance", "all")
+                .contains("dlq needs errors.tolerance=all and errors.deadletterqueue.topic.name"));
+        assertEquals(ElasticsearchSinkConfig.MalformedBehavior.DLQ, config("behavior.on.malformed.documents", "dlq",
+                "errors.tolerance", "all", "errors.deadletterqueue.topic.name", "dlq").malformedBehavior());
     }
 }

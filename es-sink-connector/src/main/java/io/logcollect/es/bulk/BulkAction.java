@@ -6,6 +6,8 @@ public enum BulkAction {
     CREATE("create"),
     /** Index a document, replacing one with the same {@code _id}. */
     INDEX("index"),
+    /** Update the document of an {@code _id} with the source's fields, creating it when absent (upsert). */
+    UPDATE("update"),
     /** Delete the document of an {@code _id}; a 404 means "already gone". */
     DELETE("delete");
 

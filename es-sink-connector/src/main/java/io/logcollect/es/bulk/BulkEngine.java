@@ -3,22 +3,16 @@ package io.logcollect.es.bulk;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -27,13 +21,10 @@ import java.util.function.Predicate;
 /**
  * The bulk pipeline: items are queued, sent in {@code _bulk} requests of at most {@code batchSize} items and
  * {@code maxBytes} bytes once a batch is full or has lingered long enough, with up to {@code maxInFlight}
- * requests outstanding. Transient failures (429, 5xx, timeouts, connection errors) put the item back after an
- * exponential backoff with jitter; every item ends with exactly one {@link Outcome} given to the listener
- * (unless it was {@link #discard discarded}).
- *
- * <p>Operations on one document id reach the engine in the order they were added, retries included: an item is
- * not sent while an earlier item of its id, in another request, is in flight or waiting for a retry. Items of one
- * id may share a request, since the engine applies a shard's items in request order.
+ * requests outstanding. {@link BulkAnswers} judges each answer: transient failures put items back after a
+ * backoff, a request refused as too large is sent again in halves (and later requests stay under that size), and
+ * every item ends with exactly one {@link Outcome} given to the listener (unless it was {@link #discard
+ * discarded}). {@link IdClaims} keeps the operations on one document id in the order they were added.
  *
  * <p>One dispatcher thread builds and sends requests; answers are handled on the transport's threads. The
  * engine knows nothing of Kafka Connect.
@@ -48,6 +39,7 @@ public final class BulkEngine implements AutoCloseable {
     private final BulkListener listener;
     private final BulkMetrics metrics;
     private final String name;
+    private final BulkAnswers answers;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -55,8 +47,9 @@ public final class BulkEngine implements AutoCloseable {
     private final PriorityQueue<BulkItem> waiting =
             new PriorityQueue<>(Comparator.comparingLong(item -> item.notBeforeNanos));
     private final Set<List<BulkItem>> inFlightBatches = Collections.newSetFromMap(new IdentityHashMap<>());
-    /** Ids of items sent and not finished yet: in flight, waiting for a retry, or queued again for it. */
-    private final Map<String, IdClaim> claims = new HashMap<>();
+    private final IdClaims claims = new IdClaims();
+    /** The largest request body to build: {@code maxBytes}, or less once the engine refused one as too large. */
+    private long maxRequestBytes;
     private long batchNumber;
     /** Every queued item within reach waits for an earlier item of its id: nothing to send until one finishes. */
     private boolean readyHeld;
@@ -75,6 +68,9 @@ public final class BulkEngine implements AutoCloseable {
         this.transport = transport;
         this.listener = listener;
         this.metrics = metrics;
+        this.answers = new BulkAnswers(settings.maxRetries(), new Backoff(settings.backoffMillis(),
+                settings.maxBackoffMillis()));
+        this.maxRequestBytes = settings.maxBytes();
     }
 
     /** Starts the dispatcher thread. */
@@ -103,7 +99,7 @@ public final class BulkEngine implements AutoCloseable {
             ready.addLast(item);
             readyBytes += item.sizeInBytes();
             outstanding++;
-            if (ready.size() >= settings.batchSize() || readyBytes >= settings.maxBytes() || ready.size() == 1) {
+            if (ready.size() >= settings.batchSize() || readyBytes >= maxRequestBytes || ready.size() == 1) {
                 changed.signalAll();
             }
         } finally {
@@ -203,7 +199,7 @@ public final class BulkEngine implements AutoCloseable {
             if (tagMatches.test(item.tag())) {
                 items.remove();
                 item.abandoned = true;
-                release(item);
+                claims.release(item);
                 if (countBytes) {
                     readyBytes -= item.sizeInBytes();
                 }
@@ -214,26 +210,22 @@ public final class BulkEngine implements AutoCloseable {
         return count;
     }
 
-    /** Stops dispatching; queued and waiting items are dropped without outcome, in-flight answers are ignored. */
+    /**
+     * Stops dispatching; queued and waiting items are dropped without outcome, and answers that arrive later
+     * for requests in flight are ignored.
+     */
     @Override
     public void close() {
         Thread thread;
         lock.lock();
         try {
             closed = true;
-            for (BulkItem item : ready) {
-                item.abandoned = true;
-            }
-            for (BulkItem item : waiting) {
-                item.abandoned = true;
-            }
-            for (List<BulkItem> batch : inFlightBatches) {
-                for (BulkItem item : batch) {
-                    item.abandoned = true;
-                }
-            }
+            ready.forEach(item -> item.abandoned = true);
+            waiting.forEach(item -> item.abandoned = true);
+            inFlightBatches.forEach(batch -> batch.forEach(item -> item.abandoned = true));
             ready.clear();
             waiting.clear();
+            inFlightBatches.clear();
             claims.clear();
             readyBytes = 0;
             outstanding = 0;
@@ -301,7 +293,7 @@ public final class BulkEngine implements AutoCloseable {
     }
 
     private boolean batchIsDue(long now) {
-        return ready.size() >= settings.batchSize() || readyBytes >= settings.maxBytes() || flushers > 0
+        return ready.size() >= settings.batchSize() || readyBytes >= maxRequestBytes || flushers > 0
                 || now - ready.peekFirst().enqueuedNanos >= TimeUnit.MILLISECONDS.toNanos(settings.lingerMillis());
     }
 
@@ -313,8 +305,13 @@ public final class BulkEngine implements AutoCloseable {
         while (!waiting.isEmpty() && waiting.peek().notBeforeNanos <= now) {
             due.add(waiting.poll());
         }
-        for (int i = due.size() - 1; i >= 0; i--) {
-            BulkItem item = due.get(i);
+        requeueFirst(due);
+    }
+
+    /** Puts items back at the head of the queue, in their order, to be sent before anything added after them. */
+    private void requeueFirst(List<BulkItem> items) {
+        for (int i = items.size() - 1; i >= 0; i--) {
+            BulkItem item = items.get(i);
             item.enqueuedNanos = 0;
             ready.addFirst(item);
             readyBytes += item.sizeInBytes();
@@ -334,11 +331,11 @@ public final class BulkEngine implements AutoCloseable {
         long bytes = 0;
         while (!ready.isEmpty() && batch.size() < settings.batchSize() && held.size() < settings.batchSize()) {
             BulkItem next = ready.peekFirst();
-            if (!batch.isEmpty() && bytes + next.sizeInBytes() > settings.maxBytes()) {
+            if (!batch.isEmpty() && bytes + next.sizeInBytes() > maxRequestBytes) {
                 break;
             }
             ready.pollFirst();
-            if (!claim(next, number)) {
+            if (!claims.claim(next, number)) {
                 held.add(next);
                 continue;
             }
@@ -352,196 +349,68 @@ public final class BulkEngine implements AutoCloseable {
         return batch;
     }
 
-    /**
-     * Claims the item's id for batch {@code number}, or says it must wait: an item seen for the first time may go
-     * only if no other batch holds its id. An item sent before holds its claim until it finishes; it is never
-     * held back, since the items that came after it are.
-     */
-    private boolean claim(BulkItem item, long number) {
-        if (item.id() == null || item.claimed) {
-            return true;
-        }
-        IdClaim claim = claims.get(item.id());
-        if (claim == null) {
-            claims.put(item.id(), new IdClaim(number));
-        } else if (claim.batch == number) {
-            claim.items++;
-        } else {
-            return false;
-        }
-        item.claimed = true;
-        return true;
-    }
-
-    private void release(BulkItem item) {
-        if (!item.claimed) {
-            return;
-        }
-        item.claimed = false;
-        IdClaim claim = claims.get(item.id());
-        if (--claim.items == 0) {
-            claims.remove(item.id());
-        }
-    }
-
-    /** How many items of one id are sent and not finished, and the batch that first took them. */
-    private static final class IdClaim {
-        final long batch;
-        int items = 1;
-
-        IdClaim(long batch) {
-            this.batch = batch;
-        }
-    }
-
     private void send(List<BulkItem> batch) {
         long started = System.nanoTime();
         byte[] body = BulkRequestBody.build(batch);
         try {
             transport.send(body).whenComplete((response, error) -> {
+                metrics.requestCompleted(batch.size(), body.length, System.nanoTime() - started);
+                BulkAnswers.Verdict verdict;
                 try {
-                    handle(batch, body.length, started, response, error);
+                    verdict = answers.judge(batch, body.length, response, error);
                 } catch (RuntimeException e) {
                     log.error("Unexpected error handling a bulk answer of {}", name, e);
-                    Split split = retryAll(batch, "unexpected error: " + e);
-                    complete(batch, split.finished(), split.requeue());
+                    verdict = answers.judge(batch, body.length, null, e);
                 }
+                complete(batch, verdict);
             });
         } catch (RuntimeException e) {
-            Split split = retryAll(batch, "cannot send: " + e);
-            complete(batch, split.finished(), split.requeue());
+            complete(batch, answers.judge(batch, body.length, null, e));
         }
-    }
-
-    private void handle(List<BulkItem> batch, int bytes, long started, BulkTransport.Response response,
-                        Throwable error) {
-        metrics.requestCompleted(batch.size(), bytes, System.nanoTime() - started);
-        if (error != null) {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            String reason = describe(cause);
-            warn("bulk request of {} documents failed, will retry: {}", batch.size(), reason);
-            Split split = retryAll(batch, reason);
-            complete(batch, split.finished(), split.requeue());
-            return;
-        }
-        int status = response.status();
-        if (status != 200) {
-            String body = new String(response.body(), StandardCharsets.UTF_8);
-            String explanation = ResultClassifier.explainRequestFailure(status, body);
-            if (ResultClassifier.classifyRequest(status) == ResultClassifier.Verdict.RETRY) {
-                warn("bulk request of {} documents answered HTTP {}, will retry", batch.size(), status);
-                Split split = retryAll(batch, explanation);
-                complete(batch, split.finished(), split.requeue());
-            } else {
-                complete(batch, allFatal(batch, explanation), List.of());
-            }
-            return;
-        }
-        List<ItemResult> results;
-        try {
-            results = BulkResponseParser.parse(response.body());
-        } catch (IOException e) {
-            Split split = retryAll(batch, "unreadable bulk response: " + e.getMessage());
-            complete(batch, split.finished(), split.requeue());
-            return;
-        }
-        if (results.size() != batch.size()) {
-            complete(batch, allFatal(batch, "the bulk response has " + results.size() + " items for " + batch.size()
-                    + " sent"), List.of());
-            return;
-        }
-        List<Finished> finished = new ArrayList<>(batch.size());
-        List<BulkItem> retry = new ArrayList<>();
-        String retryReason = null;
-        for (int i = 0; i < batch.size(); i++) {
-            BulkItem item = batch.get(i);
-            ItemResult result = results.get(i);
-            switch (ResultClassifier.classifyItem(item.action(), result)) {
-                case ACKNOWLEDGED -> finished.add(new Finished(item, Outcome.ACKNOWLEDGED));
-                case MALFORMED -> finished.add(new Finished(item, Outcome.malformed(result.describe())));
-                case FATAL -> finished.add(new Finished(item, Outcome.fatal(result.describe())));
-                case RETRY -> {
-                    retry.add(item);
-                    if (retryReason == null) {
-                        retryReason = result.describe();
-                    }
-                }
-            }
-        }
-        List<BulkItem> requeue = List.of();
-        if (!retry.isEmpty()) {
-            warn("{} of {} documents were refused for now ({}), will retry", retry.size(), batch.size(), retryReason);
-            Split split = retryAll(retry, retryReason);
-            finished.addAll(split.finished());
-            requeue = split.requeue();
-        }
-        complete(batch, finished, requeue);
-    }
-
-    /** An item done with and its outcome. */
-    private record Finished(BulkItem item, Outcome outcome) {
-    }
-
-    /** Items over their retry budget (finished, FATAL) and the others, to be sent again after their backoff. */
-    private record Split(List<Finished> finished, List<BulkItem> requeue) {
-    }
-
-    private static List<Finished> allFatal(List<BulkItem> batch, String reason) {
-        List<Finished> finished = new ArrayList<>(batch.size());
-        for (BulkItem item : batch) {
-            finished.add(new Finished(item, Outcome.fatal(reason)));
-        }
-        return finished;
-    }
-
-    private Split retryAll(List<BulkItem> items, String reason) {
-        List<Finished> exhausted = new ArrayList<>();
-        List<BulkItem> requeue = new ArrayList<>(items.size());
-        long now = System.nanoTime();
-        int attempts = 0;
-        for (BulkItem item : items) {
-            attempts = Math.max(attempts, item.attempts + 1);
-        }
-        // One backoff for the whole group, so that its items are sent again together, in one request.
-        long notBefore = now + TimeUnit.MILLISECONDS.toNanos(backoffMillis(Math.max(1, attempts)));
-        for (BulkItem item : items) {
-            item.attempts++;
-            if (settings.maxRetries() >= 0 && item.attempts > settings.maxRetries()) {
-                exhausted.add(new Finished(item, Outcome.fatal("gave up after " + settings.maxRetries()
-                        + " retries (max.retries): " + reason)));
-            } else {
-                item.notBeforeNanos = notBefore;
-                requeue.add(item);
-            }
-        }
-        return new Split(exhausted, requeue);
     }
 
     /**
-     * Completes a request whose items are split into {@code finished} and {@code requeue}: the former are
-     * reported, the latter wait for their backoff. Abandoned items are neither.
+     * Applies a request's verdict: finished items are reported, the others wait for their backoff or go again at
+     * once. Abandoned items are neither; after {@link #close()} nothing is.
      */
-    private void complete(List<BulkItem> batch, List<Finished> finished, List<BulkItem> requeue) {
-        List<Finished> report = new ArrayList<>(finished.size());
+    private void complete(List<BulkItem> batch, BulkAnswers.Verdict verdict) {
+        if (verdict.warning() != null) {
+            warn(verdict.warning());
+        }
+        List<BulkAnswers.Finished> report = new ArrayList<>(verdict.finished().size());
         int requeued = 0;
         lock.lock();
         try {
+            if (closed) {
+                return;
+            }
             inFlight--;
-            for (BulkItem item : requeue) {
+            if (verdict.tooLargeBytes() > 0) {
+                maxRequestBytes = Math.min(maxRequestBytes, Math.max(1, verdict.tooLargeBytes() / 2));
+            }
+            List<BulkItem> resend = new ArrayList<>(verdict.resend().size());
+            for (BulkItem item : verdict.resend()) {
                 if (item.abandoned) {
-                    release(item);
+                    claims.release(item);
+                } else {
+                    resend.add(item);
+                }
+            }
+            requeueFirst(resend);
+            for (BulkItem item : verdict.retry()) {
+                if (item.abandoned) {
+                    claims.release(item);
                 } else {
                     waiting.add(item);
                     requeued++;
                 }
             }
-            for (Finished f : finished) {
-                release(f.item());
+            for (BulkAnswers.Finished f : verdict.finished()) {
+                claims.release(f.item());
                 if (!f.item().abandoned) {
                     report.add(f);
                 }
             }
-            readyHeld = false;
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -549,9 +418,28 @@ public final class BulkEngine implements AutoCloseable {
         if (requeued > 0) {
             metrics.retried(requeued);
         }
+        report(report);
+        // Only now, after the listener saw the outcomes, do the items stop counting: a flush that returns has
+        // every outcome delivered.
+        lock.lock();
+        try {
+            inFlightBatches.remove(batch);
+            for (BulkAnswers.Finished f : report) {
+                if (!f.item().abandoned) {
+                    f.item().abandoned = true;
+                    outstanding--;
+                }
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void report(List<BulkAnswers.Finished> report) {
         int acknowledged = 0;
         int failed = 0;
-        for (Finished f : report) {
+        for (BulkAnswers.Finished f : report) {
             if (f.outcome().kind() == Outcome.Kind.ACKNOWLEDGED) {
                 acknowledged++;
             } else {
@@ -565,37 +453,10 @@ public final class BulkEngine implements AutoCloseable {
         if (failed > 0) {
             metrics.failed(failed);
         }
-        // Only now, after the listener saw the outcomes, do the items stop counting: a flush that returns has
-        // every outcome delivered.
-        lock.lock();
-        try {
-            inFlightBatches.remove(batch);
-            for (Finished f : report) {
-                if (!f.item().abandoned) {
-                    f.item().abandoned = true;
-                    outstanding--;
-                }
-            }
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
     }
 
-    /** Exponential backoff capped at the maximum, with "equal jitter": half fixed, half random. */
-    long backoffMillis(int attempt) {
-        long exponential = settings.backoffMillis() << Math.min(attempt - 1, 30);
-        long capped = exponential <= 0 ? settings.maxBackoffMillis() : Math.min(exponential, settings.maxBackoffMillis());
-        long half = capped / 2;
-        return half + ThreadLocalRandom.current().nextLong(capped - half + 1);
-    }
-
-    private static String describe(Throwable error) {
-        String message = error.getMessage();
-        return error.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-    }
-
-    private void warn(String format, Object... args) {
+    /** Logs at most one warning per 10 s; the others at debug level. */
+    private void warn(String message) {
         long now = System.nanoTime();
         boolean due;
         synchronized (this) {
@@ -605,17 +466,9 @@ public final class BulkEngine implements AutoCloseable {
             }
         }
         if (due) {
-            log.warn("[{}] " + format + " (further such warnings within 10 s are logged at debug level)",
-                    prepend(name, args));
-        } else if (log.isDebugEnabled()) {
-            log.debug("[{}] " + format, prepend(name, args));
+            log.warn("[{}] {} (further such warnings within 10 s are logged at debug level)", name, message);
+        } else {
+            log.debug("[{}] {}", name, message);
         }
-    }
-
-    private static Object[] prepend(Object first, Object[] rest) {
-        Object[] all = new Object[rest.length + 1];
-        all[0] = first;
-        System.arraycopy(rest, 0, all, 1, rest.length);
-        return all;
     }
 }

@@ -33,10 +33,13 @@ public final class BulkItem {
         if (action == BulkAction.DELETE ? id == null : source == null) {
             throw new IllegalArgumentException(action == BulkAction.DELETE ? "a delete needs an id" : "no source");
         }
+        if (action == BulkAction.UPDATE && id == null) {
+            throw new IllegalArgumentException("an update needs an id");
+        }
         this.action = action;
         this.index = index;
         this.id = id;
-        this.source = source;
+        this.source = action == BulkAction.UPDATE ? upsert(source) : source;
         this.tag = tag;
         this.actionLine = actionLine(action, index, id);
     }
@@ -49,8 +52,23 @@ public final class BulkItem {
             line.append(",\"_id\":");
             Json.appendQuoted(line, id);
         }
+        if (action == BulkAction.UPDATE) {
+            // Another writer's update of the same document between the engine's read and write is retried there.
+            line.append(",\"retry_on_conflict\":3");
+        }
         line.append("}}\n");
         return line.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** An update's body: the document's fields, and the document itself when it does not exist yet. */
+    private static byte[] upsert(byte[] document) {
+        byte[] prefix = "{\"doc\":".getBytes(StandardCharsets.UTF_8);
+        byte[] suffix = ",\"doc_as_upsert\":true}".getBytes(StandardCharsets.UTF_8);
+        byte[] body = new byte[prefix.length + document.length + suffix.length];
+        System.arraycopy(prefix, 0, body, 0, prefix.length);
+        System.arraycopy(document, 0, body, prefix.length, document.length);
+        System.arraycopy(suffix, 0, body, prefix.length + document.length, suffix.length);
+        return body;
     }
 
     public BulkAction action() {

@@ -13,7 +13,12 @@ public record ItemResult(int status, String errorType, String reason) {
         return errorType != null || status >= 300;
     }
 
-    /** A short description for logs and dead-letter headers. */
+    /** Status and error type only, safe to log: an error's reason can quote the document's field values. */
+    public String summary() {
+        return errorType == null ? "HTTP " + status : "HTTP " + status + " " + errorType;
+    }
+
+    /** Everything the engine said, reason included, for dead-letter headers (never for logs). */
     public String describe() {
         StringBuilder text = new StringBuilder("HTTP ").append(status);
         if (errorType != null) {

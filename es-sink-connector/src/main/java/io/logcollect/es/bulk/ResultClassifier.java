@@ -3,8 +3,10 @@ package io.logcollect.es.bulk;
 /**
  * Sorts per-item and whole-request results into acknowledged, retriable, malformed and fatal (DESIGN.md
  * section 4): 429, 5xx, 408 and connection failures are transient; a 409 on {@code create} means the document
- * with that id is already indexed; a 404 on {@code delete} means it is already gone; 400s are about the
- * document; 401/403/404 (missing index with auto-creation off) are about the setup and fail the task.
+ * with that id is already indexed (the sink uses create only with ids that name one line for good); a 409 on
+ * any other action is a version conflict with another writer, retried, never taken for success; a 404 on
+ * {@code delete} means it is already gone; 400s are about the document; 401/403/404 (missing index with
+ * auto-creation off) are about the setup and fail the task.
  */
 public final class ResultClassifier {
 
@@ -25,7 +27,7 @@ public final class ResultClassifier {
         if (status == 404 && action == BulkAction.DELETE) {
             return Verdict.ACKNOWLEDGED;
         }
-        if (isTransient(status)) {
+        if (isTransient(status) || status == 409) {
             return Verdict.RETRY;
         }
         if (status == 401 || status == 403 || status == 404) {

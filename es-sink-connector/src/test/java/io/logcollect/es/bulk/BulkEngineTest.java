@@ -41,7 +41,8 @@ class BulkEngineTest {
             List<String> actions = new ArrayList<>();
             for (String line : new String(ndjson, StandardCharsets.UTF_8).split("\n")) {
                 int at = line.indexOf("\"_id\":\"");
-                if (line.startsWith("{\"create\"") || line.startsWith("{\"index\"") || line.startsWith("{\"delete\"")) {
+                if (line.startsWith("{\"create\"") || line.startsWith("{\"index\"") || line.startsWith("{\"delete\"")
+                        || line.startsWith("{\"update\"")) {
                     String id = at < 0 ? "" : line.substring(at + 7, line.indexOf('"', at + 7));
                     ids.add(id);
                     actions.add(line.substring(2, line.indexOf('"', 2)) + " " + id);
@@ -181,7 +182,7 @@ class BulkEngineTest {
         assertEquals(5, outcomes.size());
         Outcome outcome = outcomes.get("id-10");
         assertEquals(Outcome.Kind.FATAL, outcome.kind());
-        assertTrue(outcome.detail().contains("gave up after 3 retries"), outcome.detail());
+        assertTrue(outcome.summary().contains("gave up after 3 retries"), outcome.summary());
     }
 
     @Test
@@ -193,6 +194,7 @@ class BulkEngineTest {
         assertTrue(engine.flush(Duration.ofSeconds(5)));
         assertEquals(Outcome.Kind.ACKNOWLEDGED, outcomes.get("id-1").kind());
         assertEquals(Outcome.Kind.MALFORMED, outcomes.get("id-2").kind());
+        assertEquals("HTTP 400 mapper_parsing_exception", outcomes.get("id-2").summary());
         assertTrue(outcomes.get("id-2").detail().contains("mapper_parsing_exception"));
         assertEquals(1, transport.requests.size());
     }
@@ -206,7 +208,7 @@ class BulkEngineTest {
         assertTrue(engine.flush(Duration.ofSeconds(5)));
         assertEquals(1, transport.requests.size());
         assertEquals(Outcome.Kind.FATAL, outcomes.get("id-0").kind());
-        assertTrue(outcomes.get("id-0").detail().contains("connection.username"));
+        assertTrue(outcomes.get("id-0").summary().contains("connection.username"));
     }
 
     @Test
@@ -268,15 +270,62 @@ class BulkEngineTest {
     }
 
     @Test
+    void aRequestRefusedAsTooLargeIsSentAgainInHalvesAndLaterRequestsStayUnderIt() throws Exception {
+        List<Integer> sizes = new CopyOnWriteArrayList<>();
+        transport.answer = ids -> {
+            sizes.add(ids.size());
+            return CompletableFuture.completedFuture(ids.size() > 3
+                    ? new BulkTransport.Response(413, new byte[0]) : ScriptedTransport.itemsResponse(ids, id -> 201));
+        };
+        engine(16, 0, 1, 0);
+        add(0, 16);
+        assertTrue(engine.flush(Duration.ofSeconds(5)));
+        assertEquals(16, outcomes.size());
+        assertTrue(outcomes.values().stream().allMatch(o -> o.kind() == Outcome.Kind.ACKNOWLEDGED), outcomes.toString());
+        assertEquals(16, sizes.get(0));
+        assertTrue(sizes.get(1) <= 8 && sizes.get(2) <= 4, sizes.toString());
+        sizes.clear();
+        add(16, 22);
+        assertTrue(engine.flush(Duration.ofSeconds(5)));
+        assertEquals(6, sizes.stream().mapToInt(Integer::intValue).sum());
+        assertTrue(sizes.stream().allMatch(size -> size <= 3), "a request over the learned size: " + sizes);
+    }
+
+    @Test
+    void aDocumentTooLargeOnItsOwnIsMalformedNotFatal() throws Exception {
+        transport.answer = ids -> CompletableFuture.completedFuture(ids.contains("id-3")
+                ? new BulkTransport.Response(413, new byte[0]) : ScriptedTransport.itemsResponse(ids, id -> 201));
+        engine(4, 0, 1, 0);
+        add(0, 4);
+        assertTrue(engine.flush(Duration.ofSeconds(5)));
+        assertEquals(Outcome.Kind.MALFORMED, outcomes.get("id-3").kind());
+        assertTrue(outcomes.get("id-3").summary().startsWith("HTTP 413: a document of "), outcomes.get("id-3").summary());
+        assertEquals(3, outcomes.values().stream().filter(o -> o.kind() == Outcome.Kind.ACKNOWLEDGED).count());
+    }
+
+    @Test
+    void answersArrivingAfterCloseAreIgnoredQuietly() throws Exception {
+        CompletableFuture<BulkTransport.Response> late = new CompletableFuture<>();
+        transport.answer = ids -> late;
+        engine(10, 0, 4, 3);
+        engine.add(new BulkItem(BulkAction.INDEX, "idx", "k", "{}".getBytes(StandardCharsets.UTF_8), "first"));
+        sleep(100);
+        engine.close();
+        late.complete(ScriptedTransport.itemsResponse(List.of("k"), id -> 201));
+        late.completeExceptionally(new IOException("too late"));
+        assertTrue(outcomes.isEmpty());
+        assertEquals(0, engine.outstanding());
+    }
+
+    @Test
     void backoffGrowsExponentiallyWithJitterUpToTheMaximum() {
-        BulkEngine e = new BulkEngine("b", new BulkSettings(1, 1024, 0, 1, 3, 100, 1000), transport,
-                (i, o) -> { }, BulkMetrics.NONE);
+        Backoff backoff = new Backoff(100, 1000);
         for (int i = 0; i < 50; i++) {
-            long first = e.backoffMillis(1);
+            long first = backoff.millis(1);
             assertTrue(first >= 50 && first <= 100, "first " + first);
-            long third = e.backoffMillis(3);
+            long third = backoff.millis(3);
             assertTrue(third >= 200 && third <= 400, "third " + third);
-            long tenth = e.backoffMillis(10);
+            long tenth = backoff.millis(10);
             assertTrue(tenth >= 500 && tenth <= 1000, "tenth " + tenth);
         }
     }

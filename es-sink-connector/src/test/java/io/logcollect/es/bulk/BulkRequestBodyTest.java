@@ -43,4 +43,12 @@ class BulkRequestBodyTest {
         assertThrows(IllegalArgumentException.class, () -> new BulkItem(BulkAction.DELETE, "i", null, null, null));
         assertThrows(IllegalArgumentException.class, () -> new BulkItem(BulkAction.CREATE, "i", "x", null, null));
     }
+
+    @Test
+    void anUpsertUpdatesTheDocumentOrCreatesIt() {
+        BulkItem upsert = new BulkItem(BulkAction.UPDATE, "idx", "k1", "{\"v\":1}".getBytes(StandardCharsets.UTF_8), null);
+        assertEquals("{\"update\":{\"_index\":\"idx\",\"_id\":\"k1\",\"retry_on_conflict\":3}}\n"
+                        + "{\"doc\":{\"v\":1},\"doc_as_upsert\":true}\n",
+                new String(BulkRequestBody.build(java.util.List.of(upsert)), StandardCharsets.UTF_8));
+    }
 }

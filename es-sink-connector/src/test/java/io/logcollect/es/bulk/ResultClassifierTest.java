@@ -34,11 +34,18 @@ class ResultClassifierTest {
     void badDocumentsAreMalformedAndSetupErrorsFatal() {
         assertEquals(Verdict.MALFORMED, item(BulkAction.CREATE, 400, "mapper_parsing_exception"));
         assertEquals(Verdict.MALFORMED, item(BulkAction.CREATE, 400, "document_parsing_exception"));
-        assertEquals(Verdict.MALFORMED, item(BulkAction.INDEX, 409, "version_conflict_engine_exception"));
         assertEquals(Verdict.FATAL, item(BulkAction.CREATE, 403, "security_exception"));
         assertEquals(Verdict.FATAL, item(BulkAction.CREATE, 404, "index_not_found_exception"));
         assertEquals(Verdict.FATAL, ResultClassifier.classifyRequest(401));
         assertEquals(Verdict.FATAL, ResultClassifier.classifyRequest(413));
         assertTrue(ResultClassifier.explainRequestFailure(401, "").contains("connection.password"));
+    }
+
+    @Test
+    void aConflictIsSuccessOnlyForCreateAndRetriedOtherwise() {
+        ItemResult conflict = new ItemResult(409, "version_conflict_engine_exception", "version conflict");
+        assertEquals(ResultClassifier.Verdict.ACKNOWLEDGED, ResultClassifier.classifyItem(BulkAction.CREATE, conflict));
+        assertEquals(ResultClassifier.Verdict.RETRY, ResultClassifier.classifyItem(BulkAction.INDEX, conflict));
+        assertEquals(ResultClassifier.Verdict.RETRY, ResultClassifier.classifyItem(BulkAction.UPDATE, conflict));
     }
 }

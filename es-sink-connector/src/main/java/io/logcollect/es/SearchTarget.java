@@ -1,0 +1,116 @@
+package io.logcollect.es;
+
+import io.logcollect.es.client.EngineInfo;
+import io.logcollect.es.client.IndexTemplates;
+import io.logcollect.es.client.SearchAdmin;
+import io.logcollect.es.client.SearchEngineException;
+import io.logcollect.es.document.IndexNameFormat;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.elasticsearch.client.RestClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static org.apache.kafka.connect.sink.SinkConnector.TOPICS_CONFIG;
+import static org.apache.kafka.connect.sink.SinkTask.TOPICS_REGEX_CONFIG;
+
+/**
+ * Readies the search engine a task writes to, before the first document: finds out which engine and version
+ * answers (retrying while it cannot be reached, within the retry budget) and installs the index template for
+ * the task's indices.
+ */
+final class SearchTarget {
+
+    private static final Logger log = LoggerFactory.getLogger(SearchTarget.class);
+
+    private final ElasticsearchSinkConfig config;
+    private final RestClient client;
+    private final String taskName;
+
+    SearchTarget(ElasticsearchSinkConfig config, RestClient client, String taskName) {
+        this.config = config;
+        this.client = client;
+        this.taskName = taskName;
+    }
+
+    /** The engine; connection failures are retried with backoff, HTTP errors fail at once. */
+    EngineInfo detect() {
+        SearchAdmin admin = new SearchAdmin(client);
+        int maxRetries = config.getInt(ElasticsearchSinkConfig.MAX_RETRIES);
+        long backoff = config.getLong(ElasticsearchSinkConfig.RETRY_BACKOFF_MS);
+        long maxBackoff = config.getLong(ElasticsearchSinkConfig.RETRY_BACKOFF_MAX_MS);
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return admin.detect();
+            } catch (SearchEngineException e) {
+                throw new ConnectException("Cannot use the search engine at " + config.urls() + ": " + e.getMessage());
+            } catch (IOException e) {
+                if (maxRetries >= 0 && attempt >= maxRetries) {
+                    throw new ConnectException("Cannot reach the search engine at " + config.urls() + " after "
+                            + attempt + " retries: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                }
+                long delay = Math.min(maxBackoff, backoff << Math.min(attempt, 30));
+                log.warn("Task {} cannot reach the search engine at {} ({}: {}); retrying in {} ms", taskName,
+                        config.urls(), e.getClass().getSimpleName(), e.getMessage(), delay);
+                try {
+                    Thread.sleep(delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new ConnectException("interrupted while connecting to the search engine");
+                }
+            }
+        }
+    }
+
+    /** Installs the index template for the task's indices (index.template.patterns, or derived from the topics). */
+    void installTemplate(EngineInfo engine, IndexNameFormat indexNames, Map<String, String> props) {
+        List<String> patterns = config.getList(ElasticsearchSinkConfig.INDEX_TEMPLATE_PATTERNS).stream()
+                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        if (patterns.isEmpty()) {
+            patterns = derivedPatterns(indexNames, props);
+        }
+        String templateName = config.getString(ElasticsearchSinkConfig.INDEX_TEMPLATE_NAME);
+        if (templateName == null || templateName.isBlank()) {
+            templateName = "logcollect-" + props.getOrDefault("name", "sink").toLowerCase(Locale.ROOT)
+                    .replaceAll("[^a-z0-9_.-]", "_");
+        }
+        boolean composable = engine.composableTemplates();
+        Integer priority = config.getInt(ElasticsearchSinkConfig.INDEX_TEMPLATE_PRIORITY);
+        String body = IndexTemplates.body(patterns, composable, config.dataStreams(),
+                priority != null ? priority : IndexTemplates.derivedPriority(patterns),
+                config.getInt(ElasticsearchSinkConfig.INDEX_TEMPLATE_SHARDS),
+                config.getInt(ElasticsearchSinkConfig.INDEX_TEMPLATE_REPLICAS));
+        try {
+            new SearchAdmin(client).putTemplate(templateName, composable, body);
+            log.info("Task {} installed index template {} for {}", taskName, templateName, patterns);
+        } catch (SearchEngineException e) {
+            throw new ConnectException(e.getMessage());
+        } catch (IOException e) {
+            throw new ConnectException("cannot install index template " + templateName + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The index patterns of a task's topics under the index name format; every index when topics are a regex. */
+    static List<String> derivedPatterns(IndexNameFormat indexNames, Map<String, String> props) {
+        String topics = props.get(TOPICS_CONFIG);
+        Set<String> patterns = new LinkedHashSet<>();
+        if (topics != null && !topics.isBlank() && !props.containsKey(TOPICS_REGEX_CONFIG)) {
+            for (String topic : topics.split(",")) {
+                if (!topic.isBlank()) {
+                    patterns.add(indexNames.pattern(topic.trim()));
+                }
+            }
+        }
+        if (patterns.isEmpty()) {
+            patterns.add(indexNames.pattern(null));
+        }
+        return List.copyOf(patterns);
+    }
+}
