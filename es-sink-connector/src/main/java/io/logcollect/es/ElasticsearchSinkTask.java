@@ -185,12 +185,12 @@ public class ElasticsearchSinkTask extends SinkTask {
                 document = converter.convert(record);
             } catch (MalformedRecordException e) {
                 if (dropInvalid) {
-                    log.warn("Task {} drops record {}, which cannot be a document (drop.invalid.message=true): {}",
-                            name, coordinates(ticket), e.getMessage());
+                    log.warn("Task {} drops a record that cannot be a document (drop.invalid.message=true): {}",
+                            name, e.summary());
                     tracker.complete(ticket);
                     continue;
                 }
-                malformed(ticket, record, e.getMessage(), e.getMessage(), e);
+                malformed(ticket, record, e.summary(), e.getMessage(), e);
                 if (failure != null) {
                     throw new ConnectException("Task " + name + " stops: " + failure, e);
                 }

@@ -113,8 +113,9 @@ public final class RecordConverter {
         try (JsonParser parser = source.open()) {
             return scanObject(parser);
         } catch (JsonProcessingException e) {
-            throw new MalformedRecordException("record " + coordinates(record) + " is not valid JSON: "
-                    + e.getOriginalMessage(), e);
+            String summary = "record " + coordinates(record) + " is not valid JSON (line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+            throw new MalformedRecordException(summary, summary + ": " + e.getOriginalMessage(), e);
         } catch (IllegalArgumentException e) {
             throw new MalformedRecordException("record " + coordinates(record) + " " + e.getMessage());
         } catch (IOException e) {
