@@ -30,7 +30,6 @@ public final class FileTailSourceConfig extends AbstractConfig {
     public static final String CLEAN_REMOVED_MS = "clean.removed.ms";
     public static final String WATCH_ENABLED = "watch.enabled";
     public static final String STATUS_TOPIC = "status.topic";
-    public static final String MAX_UNACKED_RECORDS = "max.unacked.records";
     /**
      * Task configs only: the entries the connector assigned to a task, which is exactly what the task runs.
      * Not a connector key, so Connect stores it resolved and task configs differ whenever the entries do, which
@@ -80,11 +79,6 @@ public final class FileTailSourceConfig extends AbstractConfig {
             .define(WATCH_ENABLED, Type.BOOLEAN, true, Importance.LOW,
                     "Also watch the directories the globs walk (inotify), so a new file is opened as soon as it "
                             + "appears, even if it is renamed away before the next scan. Scans go on either way.")
-            .define(MAX_UNACKED_RECORDS, Type.INT, 20_000, ConfigDef.Range.atLeast(1), Importance.LOW,
-                    "At most this many records handed to Connect and not yet acknowledged by Kafka; the task reads "
-                            + "on when Kafka catches up. Without a bound, a burst on some files fills the producer's "
-                            + "buffer and the lines of every other file queue behind it for as long as Kafka takes to "
-                            + "drain it.")
             .define(STATUS_TOPIC, Type.STRING, "logcollect-status", Importance.MEDIUM,
                     "Topic of the agent's own records: the checkpoint of each entry (when it was first applied, "
                             + "which files have stored positions) and deleted positions. It must exist or be "

@@ -12,7 +12,6 @@ import io.logcollect.tail.engine.TailListener;
 import io.logcollect.tail.engine.TailSettings;
 import io.logcollect.tail.record.EcsRecords;
 import io.logcollect.tail.record.StateRecords;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
@@ -26,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -48,9 +46,7 @@ public class FileTailSourceTask extends SourceTask {
     private TailMetrics metrics;
     private volatile boolean stopped;
     private boolean newFiles;
-    /** Records handed to Connect and not acknowledged by Kafka yet. */
-    private final AtomicLong unacked = new AtomicLong();
-    private int maxUnacked;
+
 
     @Override
     public String version() {
@@ -86,7 +82,6 @@ public class FileTailSourceTask extends SourceTask {
                 System::currentTimeMillis, this::newFilesAppeared);
         records = new EcsRecords(hostName, config.policy(), config.keyByFile());
         stateRecords = new StateRecords(hostName, config.policy(), config.getString(FileTailSourceConfig.STATUS_TOPIC));
-        maxUnacked = config.getInt(FileTailSourceConfig.MAX_UNACKED_RECORDS);
         metrics = TailMetrics.register(context, engine.stats(), policy.errors().size());
         log.info("Tailing entries {} of policy '{}' on host '{}' below {}",
                 policy.entries().stream().map(e -> e.id()).toList(), config.policy(), hostName, config.allowedPaths());
@@ -99,10 +94,6 @@ public class FileTailSourceTask extends SourceTask {
         lock.lock();
         try {
             if (stopped) {
-                return null;
-            }
-            if (unacked.get() >= maxUnacked) {
-                wake.await(config.getLong(FileTailSourceConfig.POLL_INTERVAL_MS), TimeUnit.MILLISECONDS);
                 return null;
             }
             newFiles = false;
@@ -128,21 +119,7 @@ public class FileTailSourceTask extends SourceTask {
         for (TailEngine.ExpiredFile expired : bookkeeping.expired()) {
             batch.add(stateRecords.positionDeleted(expired, now));
         }
-        unacked.addAndGet(batch.size());
         return batch;
-    }
-
-    /** Kafka acknowledged a record (or a transform dropped it): a poll waiting for Kafka to catch up may go on. */
-    @Override
-    public void commitRecord(SourceRecord record, RecordMetadata metadata) {
-        if (unacked.decrementAndGet() == maxUnacked / 2) {
-            lock.lock();
-            try {
-                wake.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        }
     }
 
     /** From the engine's watch thread: a file appeared, so a waiting poll should not wait out its interval. */
