@@ -65,6 +65,9 @@ public final class KafkaBroker {
         config.put("share.coordinator.state.topic.min.isr", "1");
         config.put("group.initial.rebalance.delay.ms", "0");
         config.put("auto.create.topics.enable", "true");
+        // Test records carry fixed historical timestamps (the sink's daily indices): time-based retention would
+        // delete them, even from the active segment, within five minutes of the broker's start.
+        config.put("log.retention.ms", "-1");
         Path properties = dir.resolve("server.properties");
         JavaProcesses.writeProperties(properties, config);
 
