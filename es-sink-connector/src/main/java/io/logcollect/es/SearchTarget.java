@@ -1,5 +1,6 @@
 package io.logcollect.es;
 
+import io.logcollect.es.bulk.Backoff;
 import io.logcollect.es.client.EngineInfo;
 import io.logcollect.es.client.IndexTemplates;
 import io.logcollect.es.client.SearchAdmin;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static org.apache.kafka.connect.sink.SinkConnector.TOPICS_CONFIG;
 import static org.apache.kafka.connect.sink.SinkTask.TOPICS_REGEX_CONFIG;
@@ -44,8 +44,8 @@ final class SearchTarget {
     EngineInfo detect() {
         SearchAdmin admin = new SearchAdmin(client);
         int maxRetries = config.getInt(ElasticsearchSinkConfig.MAX_RETRIES);
-        long backoff = config.getLong(ElasticsearchSinkConfig.RETRY_BACKOFF_MS);
-        long maxBackoff = config.getLong(ElasticsearchSinkConfig.RETRY_BACKOFF_MAX_MS);
+        Backoff backoff = new Backoff(config.getLong(ElasticsearchSinkConfig.RETRY_BACKOFF_MS),
+                config.getLong(ElasticsearchSinkConfig.RETRY_BACKOFF_MAX_MS));
         for (int attempt = 0; ; attempt++) {
             try {
                 return admin.detect();
@@ -56,11 +56,11 @@ final class SearchTarget {
                     throw new ConnectException("Cannot reach the search engine at " + config.urls() + " after "
                             + attempt + " retries: " + e.getClass().getSimpleName() + ": " + e.getMessage());
                 }
-                long delay = Math.min(maxBackoff, backoff << Math.min(attempt, 30));
+                long delay = backoff.millis(attempt + 1);
                 log.warn("Task {} cannot reach the search engine at {} ({}: {}); retrying in {} ms", taskName,
                         config.urls(), e.getClass().getSimpleName(), e.getMessage(), delay);
                 try {
-                    Thread.sleep(delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1));
+                    Thread.sleep(delay);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     throw new ConnectException("interrupted while connecting to the search engine");

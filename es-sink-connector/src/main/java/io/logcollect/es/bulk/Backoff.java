@@ -3,18 +3,18 @@ package io.logcollect.es.bulk;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Exponential backoff capped at a maximum, with "equal jitter": half of it fixed, half random. */
-final class Backoff {
+public final class Backoff {
 
     private final long firstMillis;
     private final long maxMillis;
 
-    Backoff(long firstMillis, long maxMillis) {
+    public Backoff(long firstMillis, long maxMillis) {
         this.firstMillis = firstMillis;
         this.maxMillis = maxMillis;
     }
 
     /** The wait before retry number {@code attempt} (1 for the first). */
-    long millis(int attempt) {
+    public long millis(int attempt) {
         long exponential = firstMillis << Math.min(attempt - 1, 30);
         long capped = exponential <= 0 ? maxMillis : Math.min(exponential, maxMillis);
         long half = capped / 2;

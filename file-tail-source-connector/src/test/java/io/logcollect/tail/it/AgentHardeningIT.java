@@ -63,21 +63,11 @@ class AgentHardeningIT {
     }
 
     private static Map<String, String> connector(String entries, String... extra) {
-        Map<String, String> config = new LinkedHashMap<>();
-        config.put("connector.class", "io.logcollect.tail.FileTailSourceConnector");
-        config.put("tasks.max", "1");
-        config.put("collect.entries", entries);
-        config.put("collect.policy", "hardening");
-        config.put("allowed.paths", logs + "," + faulty.mountPoint());
-        config.put("host.name", "it-host");
-        config.put("scan.interval.ms", "200");
-        config.put("poll.interval.ms", "50");
-        config.put("status.topic", "it-hardening-status");
-        config.put("value.converter", "io.logcollect.tail.record.LogRecordJsonConverter");
-        for (int i = 0; i < extra.length; i += 2) {
-            config.put(extra[i], extra[i + 1]);
-        }
-        return config;
+        String[] all = new String[extra.length + 2];
+        all[0] = "status.topic";
+        all[1] = "it-hardening-status";
+        System.arraycopy(extra, 0, all, 2, extra.length);
+        return TailTopics.connector(entries, logs + "," + faulty.mountPoint(), "hardening", all);
     }
 
     private static String entry(String id, String topic, String glob, String extra) {

@@ -59,20 +59,11 @@ class FileTailSourceIT {
     }
 
     private static Map<String, String> connector(String topicEntries, String... extra) {
-        Map<String, String> config = new LinkedHashMap<>();
-        config.put("connector.class", "io.logcollect.tail.FileTailSourceConnector");
-        config.put("tasks.max", "2");
-        config.put("collect.entries", topicEntries);
-        config.put("collect.policy", "it");
-        config.put("allowed.paths", logs.toString());
-        config.put("host.name", "it-host");
-        config.put("scan.interval.ms", "200");
-        config.put("poll.interval.ms", "50");
-        config.put("value.converter", "io.logcollect.tail.record.LogRecordJsonConverter");
-        for (int i = 0; i < extra.length; i += 2) {
-            config.put(extra[i], extra[i + 1]);
-        }
-        return config;
+        String[] all = new String[extra.length + 2];
+        all[0] = "tasks.max";
+        all[1] = "2";
+        System.arraycopy(extra, 0, all, 2, extra.length);
+        return TailTopics.connector(topicEntries, logs.toString(), "it", all);
     }
 
     private static String entry(String id, String topic, String glob, String extra) {

@@ -99,4 +99,25 @@ final class TailTopics {
         }
         return byPath;
     }
+
+    /**
+     * A tail connector config for the integration tests' agents: the given entries and allowed paths, fast
+     * scans and polls, the shipped converter; {@code extra} key/value pairs are added or override.
+     */
+    static Map<String, String> connector(String entries, String allowedPaths, String policy, String... extra) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("connector.class", "io.logcollect.tail.FileTailSourceConnector");
+        config.put("tasks.max", "1");
+        config.put("collect.entries", entries);
+        config.put("collect.policy", policy);
+        config.put("allowed.paths", allowedPaths);
+        config.put("host.name", "it-host");
+        config.put("scan.interval.ms", "200");
+        config.put("poll.interval.ms", "50");
+        config.put("value.converter", "io.logcollect.tail.record.LogRecordJsonConverter");
+        for (int i = 0; i < extra.length; i += 2) {
+            config.put(extra[i], extra[i + 1]);
+        }
+        return config;
+    }
 }
