@@ -2,6 +2,7 @@ package io.logcollect.etcd;
 
 import io.logcollect.etcd.engine.EtcdConfigEngine;
 import io.logcollect.etcd.engine.EtcdConfigException;
+import io.logcollect.etcd.registry.RegistrySettings;
 import org.apache.kafka.common.config.ConfigData;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.provider.ConfigProvider;
@@ -20,9 +21,17 @@ public final class EtcdConfigProvider implements ConfigProvider {
 
     private EtcdConfigEngine engine;
 
+    /** How long a new provider waits before it registers its worker: one Kafka closes at once is never seen. */
+    private static final long REGISTER_AFTER_MS = 1000;
+
     @Override
     public void configure(Map<String, ?> configs) {
-        engine = new EtcdConfigEngine(new EtcdConfigProviderConfig(configs).engineSettings());
+        EtcdConfigProviderConfig config = new EtcdConfigProviderConfig(configs);
+        engine = new EtcdConfigEngine(config.engineSettings());
+        RegistrySettings registry = config.registrySettings();
+        if (registry != null) {
+            engine.register(registry, REGISTER_AFTER_MS);
+        }
     }
 
     /** Every key directly under {@code path}, by its name relative to the path. */

@@ -9,6 +9,11 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
+import io.logcollect.etcd.registry.RegistrySettings;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +41,10 @@ public final class EtcdConfigProviderConfig extends AbstractConfig {
     public static final String RESTART_CLAIM_SCOPE = "restart.claim.scope";
     public static final String RESTART_CLAIM_TTL_SECONDS = "restart.claim.ttl.seconds";
     public static final String CACHE_DIR = "cache.dir";
+    public static final String REGISTRY_ENABLED = "registry.enabled";
+    public static final String REGISTRY_WORKER_ID = "registry.worker.id";
+    public static final String REGISTRY_ROLE = "registry.role";
+    public static final String REGISTRY_TTL_SECONDS = "registry.ttl.seconds";
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
             .define(ENDPOINTS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
@@ -80,10 +89,45 @@ public final class EtcdConfigProviderConfig extends AbstractConfig {
             .define(CACHE_DIR, Type.STRING, "", Importance.MEDIUM,
                     "Directory of the local copy of the last values read from etcd (file etcd-values.json,"
                             + " owner-only permissions), served when etcd is unreachable as a connector starts."
-                            + " Empty (default): no cache, and connectors cannot start while etcd is down.");
+                            + " Empty (default): no cache, and connectors cannot start while etcd is down.")
+            .define(REGISTRY_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Register this worker under /logcollect/agents/<worker id> with a lease, with the revision of"
+                            + " every key it served, so operators see which agents are online and which policy"
+                            + " revision each applied.")
+            .define(REGISTRY_WORKER_ID, Type.STRING, "", Importance.LOW,
+                    "The worker's id in the registry, stable across restarts. Empty (default): this host's name and"
+                            + " the port of connect.rest.url, e.g. web-01:8083.")
+            .define(REGISTRY_ROLE, Type.STRING, "agent", ConfigDef.ValidString.in("agent", "central"), Importance.LOW,
+                    "The worker's role in the registry: agent (a standalone worker on an application server) or"
+                            + " central (a worker of the central Connect cluster).")
+            .define(REGISTRY_TTL_SECONDS, Type.LONG, 15L, ConfigDef.Range.between(5, 300), Importance.LOW,
+                    "The registration lease: a worker that dies is shown offline this long after; the lease is"
+                            + " renewed every third of it.");
 
     public EtcdConfigProviderConfig(Map<?, ?> props) {
         super(CONFIG_DEF, props, false);
+    }
+
+    /** Who this worker is in the registry, or null when it does not register. */
+    public RegistrySettings registrySettings() {
+        if (!getBoolean(REGISTRY_ENABLED)) {
+            return null;
+        }
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = System.getenv().getOrDefault("HOSTNAME", "localhost");
+        }
+        String restUrl = getString(CONNECT_REST_URL);
+        String id = blankToNull(getString(REGISTRY_WORKER_ID));
+        if (id == null) {
+            int port = URI.create(restUrl).getPort();
+            id = host + ":" + (port < 0 ? 8083 : port);
+        }
+        long ttl = getLong(REGISTRY_TTL_SECONDS);
+        return new RegistrySettings(id, host, getString(REGISTRY_ROLE), Version.get(), restUrl, ttl,
+                Math.max(1, ttl / 3));
     }
 
     /** The engine settings; throws ConfigException for a value that cannot work. */

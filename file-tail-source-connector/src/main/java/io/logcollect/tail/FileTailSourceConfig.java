@@ -30,6 +30,7 @@ public final class FileTailSourceConfig extends AbstractConfig {
     public static final String CLEAN_REMOVED_MS = "clean.removed.ms";
     public static final String WATCH_ENABLED = "watch.enabled";
     public static final String STATUS_TOPIC = "status.topic";
+    public static final String STATUS_INTERVAL_MS = "status.interval.ms";
     /**
      * Task configs only: the entries the connector assigned to a task, which is exactly what the task runs.
      * Not a connector key, so Connect stores it resolved and task configs differ whenever the entries do, which
@@ -81,8 +82,12 @@ public final class FileTailSourceConfig extends AbstractConfig {
                             + "appears, even if it is renamed away before the next scan. Scans go on either way.")
             .define(STATUS_TOPIC, Type.STRING, "logcollect-status", Importance.MEDIUM,
                     "Topic of the agent's own records: the checkpoint of each entry (when it was first applied, "
-                            + "which files have stored positions) and deleted positions. It must exist or be "
-                            + "created automatically by the broker.");
+                            + "which files have stored positions), deleted positions, and the task's status every "
+                            + "status.interval.ms. It must exist or be created automatically by the broker.")
+            .define(STATUS_INTERVAL_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
+                    "How often each task writes its status to status.topic: files tracked, open and failing, "
+                            + "bytes behind and the files most behind, lines and bytes read since the last status, "
+                            + "errors and the last one, a hash of its entries. 0 writes none.");
 
     public FileTailSourceConfig(Map<String, String> props) {
         super(CONFIG_DEF, props);

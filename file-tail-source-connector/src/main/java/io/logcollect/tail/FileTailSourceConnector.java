@@ -36,6 +36,8 @@ import java.util.stream.Collectors;
 public class FileTailSourceConnector extends SourceConnector {
 
     private static final Logger log = LoggerFactory.getLogger(FileTailSourceConnector.class);
+    /** Task configs only: the task's number, which names it in its status records. */
+    public static final String TASK_ID = "task.id";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /**
@@ -118,6 +120,7 @@ public class FileTailSourceConnector extends SourceConnector {
         for (ArrayNode entries : assigned) {
             Map<String, String> task = new HashMap<>(props);
             task.put(FileTailSourceConfig.TASK_ENTRIES, entries.toString());
+            task.put(TASK_ID, String.valueOf(configs.size()));
             configs.add(task);
         }
         return configs;

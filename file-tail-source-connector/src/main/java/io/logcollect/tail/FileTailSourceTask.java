@@ -12,6 +12,7 @@ import io.logcollect.tail.engine.TailListener;
 import io.logcollect.tail.engine.TailSettings;
 import io.logcollect.tail.record.EcsRecords;
 import io.logcollect.tail.record.StateRecords;
+import io.logcollect.tail.record.StatusRecords;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
@@ -43,6 +44,9 @@ public class FileTailSourceTask extends SourceTask {
     private TailEngine engine;
     private EcsRecords records;
     private StateRecords stateRecords;
+    private StatusRecords statusRecords;
+    private long statusIntervalMs;
+    private long nextStatusAt;
     private TailMetrics metrics;
     private volatile boolean stopped;
     private boolean newFiles;
@@ -82,6 +86,11 @@ public class FileTailSourceTask extends SourceTask {
                 System::currentTimeMillis, this::newFilesAppeared);
         records = new EcsRecords(hostName, config.policy(), config.keyByFile());
         stateRecords = new StateRecords(hostName, config.policy(), config.getString(FileTailSourceConfig.STATUS_TOPIC));
+        statusIntervalMs = config.getLong(FileTailSourceConfig.STATUS_INTERVAL_MS);
+        statusRecords = new StatusRecords(config.getString(FileTailSourceConfig.STATUS_TOPIC), hostName,
+                props.getOrDefault("name", "file-tail") + "-" + props.getOrDefault(FileTailSourceConnector.TASK_ID, "0"),
+                Version.get(), config.policy(), hash(assigned));
+        nextStatusAt = System.currentTimeMillis() + statusIntervalMs;
         metrics = TailMetrics.register(context, engine.stats(), policy.errors().size());
         log.info("Tailing entries {} of policy '{}' on host '{}' below {}",
                 policy.entries().stream().map(e -> e.id()).toList(), config.policy(), hostName, config.allowedPaths());
@@ -91,6 +100,7 @@ public class FileTailSourceTask extends SourceTask {
     public List<SourceRecord> poll() throws InterruptedException {
         List<LogEvent> events;
         TailEngine.Bookkeeping bookkeeping;
+        SourceRecord status = null;
         lock.lock();
         try {
             if (stopped) {
@@ -99,7 +109,12 @@ public class FileTailSourceTask extends SourceTask {
             newFiles = false;
             events = engine.poll(config.getInt(FileTailSourceConfig.BATCH_MAX_RECORDS));
             bookkeeping = engine.bookkeeping();
-            if (events.isEmpty() && bookkeeping.isEmpty()) {
+            long now = System.currentTimeMillis();
+            if (statusIntervalMs > 0 && now >= nextStatusAt) {
+                nextStatusAt = now + statusIntervalMs;
+                status = statusRecords.status(engine.stats(), now, statusIntervalMs);
+            }
+            if (events.isEmpty() && bookkeeping.isEmpty() && status == null) {
                 if (!newFiles) {
                     wake.await(config.getLong(FileTailSourceConfig.POLL_INTERVAL_MS), TimeUnit.MILLISECONDS);
                 }
@@ -119,7 +134,21 @@ public class FileTailSourceTask extends SourceTask {
         for (TailEngine.ExpiredFile expired : bookkeeping.expired()) {
             batch.add(stateRecords.positionDeleted(expired, now));
         }
+        if (status != null) {
+            batch.add(status);
+        }
         return batch;
+    }
+
+    /** A short hash of the entries a task runs: equal on every agent that runs the same entries. */
+    private static String hash(String entries) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(entries.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
+        }
     }
 
     /** From the engine's watch thread: a file appeared, so a waiting poll should not wait out its interval. */

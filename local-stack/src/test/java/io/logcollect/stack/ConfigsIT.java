@@ -47,7 +47,7 @@ class ConfigsIT {
         try (Stream<Path> files = Files.walk(CONFIGS)) {
             files.filter(f -> f.toString().endsWith(".json") && !f.getParent().endsWith("policies")).forEach(connectors::add);
         }
-        assertEquals(4, connectors.size(), connectors.toString());
+        assertEquals(5, connectors.size(), connectors.toString());
         for (Path file : connectors) {
             JsonNode connector = HttpJson.MAPPER.readTree(file.toFile());
             String connectorClass = connector.at("/config/connector.class").asText();

@@ -16,7 +16,8 @@ public final class Locations {
 
     /** The plugin modules whose packaged directories a Connect worker loads by default. */
     public static final List<String> PLUGIN_MODULES =
-            List.of("file-tail-source-connector", "es-sink-connector", "etcd-config-provider");
+            List.of("file-tail-source-connector", "es-sink-connector", "etcd-config-provider",
+                    "host-metrics-source-connector");
 
     private Locations() {
     }

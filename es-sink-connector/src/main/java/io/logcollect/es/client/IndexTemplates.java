@@ -7,8 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /**
- * The log index template: an explicit mapping of the fields the file tail source writes (DESIGN.md section 3),
- * with every {@code labels.*} a keyword. Fields not listed are still mapped dynamically.
+ * The index template of everything logcollect writes: an explicit mapping of the fields the file tail source
+ * writes (DESIGN.md section 3), with every {@code labels.*} a keyword; and, for the agents' status and host
+ * metrics (section 9), percentages as floats (a first value of 0 would otherwise map them as integers) and
+ * the names of metrics documents ({@code system.*}, {@code logcollect.*}, {@code metricset}, {@code agent},
+ * {@code event}) as keywords. Other fields are still mapped dynamically.
  */
 public final class IndexTemplates {
 
@@ -24,10 +27,21 @@ public final class IndexTemplates {
         ObjectNode labels = dynamicTemplates.addObject().putObject("labels_as_keyword");
         labels.put("path_match", "labels.*");
         labels.putObject("mapping").put("type", "keyword");
+        ObjectNode percentages = dynamicTemplates.addObject().putObject("percentages_as_float");
+        percentages.put("path_match", "*.pct");
+        percentages.putObject("mapping").put("type", "float");
+        for (String root : List.of("system", "logcollect", "metricset", "agent", "event")) {
+            ObjectNode names = dynamicTemplates.addObject().putObject(root + "_names_as_keyword");
+            names.put("path_match", root + ".*");
+            names.put("match_mapping_type", "string");
+            names.putObject("mapping").put("type", "keyword").put("ignore_above", 1024);
+        }
         ObjectNode properties = mappings.putObject("properties");
         properties.putObject("@timestamp").put("type", "date");
         properties.putObject("message").put("type", "text");
-        properties.putObject("event").putObject("properties").putObject("id").put("type", "keyword");
+        ObjectNode event = properties.putObject("event").putObject("properties");
+        event.putObject("id").put("type", "keyword");
+        event.putObject("created").put("type", "date");
         properties.putObject("host").putObject("properties").putObject("name").put("type", "keyword");
         ObjectNode log = properties.putObject("log").putObject("properties");
         log.putObject("file").putObject("properties").putObject("path").put("type", "keyword");

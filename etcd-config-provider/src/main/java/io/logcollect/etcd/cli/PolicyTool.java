@@ -11,6 +11,7 @@ import io.logcollect.etcd.client.EtcdStore;
 import io.logcollect.etcd.client.Snapshot;
 import io.logcollect.etcd.client.Versioned;
 import io.logcollect.etcd.client.WriteResult;
+import io.logcollect.etcd.registry.AgentRegistry;
 import io.logcollect.policy.AllowedPaths;
 import io.logcollect.policy.EntryError;
 import io.logcollect.policy.InvalidPolicyException;
@@ -62,6 +63,8 @@ public final class PolicyTool {
             "                                    the same id",
             "  remove-entry <policy> <id>        remove the entry with this id",
             "  delete <policy>                   delete the policy; needs --expect-revision",
+            "  agents                            the workers online (registered in etcd), their role and the",
+            "                                    revision of every policy they applied",
             "",
             "Options:",
             "  --endpoints URLS      comma-separated etcd URLs (default http://127.0.0.1:2379)",
@@ -111,7 +114,7 @@ public final class PolicyTool {
         try {
             return switch (options.command) {
                 case "validate" -> validate(options);
-                case "list", "get", "put", "add-entry", "remove-entry", "delete" -> withEtcd(options);
+                case "list", "get", "put", "add-entry", "remove-entry", "delete", "agents" -> withEtcd(options);
                 default -> {
                     err.println("error: unknown command '" + options.command + "'. Run with --help for usage.");
                     yield USAGE;
@@ -135,6 +138,7 @@ public final class PolicyTool {
                 case "put" -> put(store, options);
                 case "add-entry" -> addEntry(store, options);
                 case "remove-entry" -> removeEntry(store, options);
+                case "agents" -> agents(store, options);
                 default -> delete(store, options);
             };
         }
@@ -182,6 +186,32 @@ public final class PolicyTool {
         policies.forEach((name, value) -> out.println(name + "\tmod_revision=" + value.modRevision() + "\t"
                 + entryCount(value.value())));
         err.println(policies.size() + " polic" + (policies.size() == 1 ? "y" : "ies") + " under " + directory);
+        return OK;
+    }
+
+    /** One line per registered worker: id, role, host, version, and key@revision of what it applied. */
+    private int agents(EtcdStore store, Options options) {
+        options.expectArguments(0, "agents");
+        Snapshot snapshot = store.readPrefix(AgentRegistry.PREFIX);
+        for (Versioned registration : snapshot.values().values()) {
+            JsonNode agent;
+            try {
+                agent = MAPPER.readTree(registration.value());
+            } catch (JsonProcessingException e) {
+                continue;
+            }
+            StringBuilder line = new StringBuilder(agent.path("id").asText()).append('\t')
+                    .append(agent.path("role").asText()).append('\t').append(agent.path("host").asText())
+                    .append("\tversion=").append(agent.path("version").asText())
+                    .append("\tstarted=").append(agent.path("started").asText());
+            agent.path("keys").properties().forEach(key -> line.append('\t').append(key.getKey()).append('@')
+                    .append(key.getValue().path("mod_revision").asLong()));
+            agent.path("refused").properties().forEach(key -> line.append("\trefused ").append(key.getKey())
+                    .append('@').append(key.getValue().path("mod_revision").asLong()));
+            out.println(line);
+        }
+        err.println(snapshot.values().size() + " worker" + (snapshot.values().size() == 1 ? "" : "s")
+                + " online under " + AgentRegistry.PREFIX);
         return OK;
     }
 

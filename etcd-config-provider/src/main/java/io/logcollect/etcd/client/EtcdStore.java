@@ -132,6 +132,38 @@ public final class EtcdStore implements AutoCloseable {
         return response.isSucceeded();
     }
 
+    /** Grants a lease of {@code ttlSeconds}; returns its id. */
+    public long grantLease(long ttlSeconds) {
+        return call("grant a lease", () -> client.getLeaseClient().grant(ttlSeconds)).getID();
+    }
+
+    /**
+     * Renews a lease once; false when etcd no longer knows it (it expired, or etcd lost it), so it must be
+     * granted again. One request, not jetcd's keep-alive stream, which ends silently when a lease expires.
+     */
+    public boolean keepAliveOnce(long leaseId) {
+        try {
+            return call("renew lease " + Long.toHexString(leaseId),
+                    () -> client.getLeaseClient().keepAliveOnce(leaseId)).getTTL() > 0;
+        } catch (EtcdAccessException e) {
+            if (e.unreachable()) {
+                throw e;
+            }
+            return false;
+        }
+    }
+
+    /** Puts a value attached to a lease: it disappears when the lease expires. */
+    public void putWithLease(String key, String value, long leaseId) {
+        call("write " + key, () -> client.getKVClient().put(bytes(key), bytes(value),
+                PutOption.builder().withLeaseId(leaseId).build()));
+    }
+
+    /** Revokes a lease, deleting every key attached to it. */
+    public void revokeLease(long leaseId) {
+        call("revoke lease " + Long.toHexString(leaseId), () -> client.getLeaseClient().revoke(leaseId));
+    }
+
     private <T> T call(String what, Supplier<CompletableFuture<T>> request) {
         CompletableFuture<T> future;
         try {

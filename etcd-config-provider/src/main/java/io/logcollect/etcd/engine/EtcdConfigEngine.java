@@ -5,6 +5,8 @@ import io.logcollect.etcd.client.EtcdAccessException;
 import io.logcollect.etcd.client.EtcdStore;
 import io.logcollect.etcd.client.Snapshot;
 import io.logcollect.etcd.client.Versioned;
+import io.logcollect.etcd.registry.AgentRegistry;
+import io.logcollect.etcd.registry.RegistrySettings;
 import io.logcollect.etcd.restart.ConnectRestClient;
 import io.logcollect.etcd.restart.RestartCoordinator;
 import io.logcollect.etcd.watch.KeyChange;
@@ -52,6 +54,8 @@ public final class EtcdConfigEngine implements AutoCloseable {
     private ScheduledExecutorService restartScheduler;
     private KeyWatcher watcher;
     private RestartCoordinator restarts;
+    private ScheduledExecutorService registrations;
+    private volatile AgentRegistry registry;
     private boolean closed;
 
     public EtcdConfigEngine(EngineSettings settings) {
@@ -88,6 +92,7 @@ public final class EtcdConfigEngine implements AutoCloseable {
             } else {
                 Versioned served = servable(fullKey, versioned);
                 values.put(name, served.value());
+                registered(fullKey, served.modRevision());
                 if (served == versioned) {
                     servable.put(fullKey, versioned);
                 }
@@ -126,6 +131,10 @@ public final class EtcdConfigEngine implements AutoCloseable {
     }
 
     private void refuse(String key, long revision, String problem, Versioned kept) {
+        AgentRegistry agents = registry;
+        if (agents != null) {
+            agents.refused(key, revision, problem);
+        }
         Refusal refusal = new Refusal(revision, problem);
         if (!refusal.equals(refused.put(key, refusal))) {
             LOG.error("etcd key {} at revision {} is not a valid collection policy: {}. It is not served and restarts "
@@ -184,6 +193,7 @@ public final class EtcdConfigEngine implements AutoCloseable {
             if (name != null) {
                 Versioned served = servable(fullKey, versioned);
                 values.put(name, served.value());
+                registered(fullKey, served.modRevision());
                 if (served == versioned) {
                     direct.put(fullKey, versioned);
                 }
@@ -205,6 +215,7 @@ public final class EtcdConfigEngine implements AutoCloseable {
             Optional<ValueCache.Entry> entry = cache.get(fullKey);
             if (entry.isPresent()) {
                 values.put(name, entry.get().versioned().value());
+                registered(fullKey, entry.get().versioned().modRevision());
                 entries.put(fullKey, entry.get());
             } else {
                 uncached.add(fullKey);
@@ -246,6 +257,39 @@ public final class EtcdConfigEngine implements AutoCloseable {
             cache.update(present, absent);
         } catch (RuntimeException e) {
             LOG.warn("Cannot update the local etcd value cache: {}", e.getMessage());
+        }
+    }
+
+    /** Tells the registry which revision of a key this worker served. */
+    private void registered(String fullKey, long modRevision) {
+        AgentRegistry agents = registry;
+        if (agents != null) {
+            agents.served(fullKey, modRevision);
+        }
+    }
+
+    /**
+     * Registers this worker in etcd after {@code delayMillis} unless the engine is closed first: Kafka creates
+     * and closes a provider at once while it reads worker properties, and that one must not register.
+     */
+    public void register(RegistrySettings agent, long delayMillis) {
+        synchronized (this) {
+            if (closed || registrations != null) {
+                return;
+            }
+            registrations = Executors.newSingleThreadScheduledExecutor(daemon("logcollect-etcd-registry-"
+                    + INSTANCES.incrementAndGet()));
+            registrations.schedule(() -> {
+                AgentRegistry created;
+                synchronized (this) {
+                    if (closed) {
+                        return;
+                    }
+                    created = new AgentRegistry(started(), agent, registrations);
+                    registry = created;
+                }
+                created.start(0);
+            }, delayMillis, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -318,9 +362,15 @@ public final class EtcdConfigEngine implements AutoCloseable {
     public void close() {
         KeyWatcher keyWatcher;
         EtcdStore etcd;
+        AgentRegistry agents;
         List<ScheduledExecutorService> schedulers = new ArrayList<>();
         synchronized (this) {
             closed = true;
+            agents = registry;
+            registry = null;
+            if (registrations != null) {
+                schedulers.add(registrations);
+            }
             keyWatcher = watcher;
             etcd = store;
             watcher = null;
@@ -332,6 +382,9 @@ public final class EtcdConfigEngine implements AutoCloseable {
         }
         if (keyWatcher != null) {
             keyWatcher.close();
+        }
+        if (agents != null) {
+            agents.close();
         }
         for (ScheduledExecutorService scheduler : schedulers) {
             scheduler.shutdownNow();

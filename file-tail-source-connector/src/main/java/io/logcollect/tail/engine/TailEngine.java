@@ -55,6 +55,9 @@ public final class TailEngine implements Closeable {
         }
     }
 
+    /** How many of the files most behind the stats name. */
+    private static final int MOST_BEHIND = 5;
+
     private final TailSettings settings;
     private final PositionStore store;
     private final TailListener listener;
@@ -388,16 +391,22 @@ public final class TailEngine implements Closeable {
         int tracked = 0;
         int failing = 0;
         Set<Path> directories = new HashSet<>();
+        List<TailStats.FileLag> behind = new ArrayList<>();
         for (EntryState entry : entries) {
             directories.addAll(entry.directories);
             tracked += entry.files.size();
             for (TrackedFile file : entry.files.values()) {
                 lag += file.lag();
+                if (file.lag() > 0) {
+                    behind.add(new TailStats.FileLag(file.path.toString(), file.lag()));
+                }
                 if (file.failing()) {
                     failing++;
                 }
             }
         }
+        behind.sort((a, b) -> Long.compare(b.bytes(), a.bytes()));
+        stats.mostBehind = List.copyOf(behind.subList(0, Math.min(MOST_BEHIND, behind.size())));
         if (watch != null) {
             watch.watchOnly(directories);
         }
@@ -721,6 +730,7 @@ public final class TailEngine implements Closeable {
     private void reportOnce(EntryState entry, String path, String reason) {
         if (entry.reportedErrors.add(path + "\n" + reason)) {
             stats.errors++;
+            stats.lastError = "entry '" + entry.entry().id() + "': " + path + " " + reason;
             listener.fileError(entry.entry().id(), path, reason);
         }
     }

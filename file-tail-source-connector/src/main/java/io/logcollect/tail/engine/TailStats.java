@@ -1,5 +1,7 @@
 package io.logcollect.tail.engine;
 
+import java.util.List;
+
 /**
  * Counters of one engine, written by its polling thread and read by metrics reporters (a stale read of a
  * counter is harmless).
@@ -16,6 +18,12 @@ public final class TailStats {
     volatile int filesOpen;
     volatile int filesTracked;
     volatile int filesFailing;
+    volatile String lastError;
+    volatile List<FileLag> mostBehind = List.of();
+
+    /** A file and how many of its bytes are not read yet. */
+    public record FileLag(String path, long bytes) {
+    }
 
     public long lines() {
         return lines;
@@ -52,6 +60,16 @@ public final class TailStats {
 
     public int filesTracked() {
         return filesTracked;
+    }
+
+    /** The last file or entry error reported, as logged; null before the first. */
+    public String lastError() {
+        return lastError;
+    }
+
+    /** The files most behind, most first, as of the last scan (at most five). */
+    public List<FileLag> mostBehind() {
+        return mostBehind;
     }
 
     /** Files that failed to be read and wait to be tried again. */

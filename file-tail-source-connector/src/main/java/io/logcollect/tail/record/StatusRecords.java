@@ -1,0 +1,81 @@
+package io.logcollect.tail.record;
+
+import io.logcollect.tail.engine.TailStats;
+import org.apache.kafka.connect.source.SourceRecord;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The task's health every {@code status.interval.ms} (DESIGN.md section 9), as a record of the status topic:
+ * files tracked, open and failing, bytes behind and the files most behind, what was read since the previous
+ * status, errors with the last one, and a hash of the entries the task runs. Its JSON value uses ECS's common
+ * fields and {@code logcollect.status.*}; it carries no source offset, so it never holds back a file's.
+ */
+public final class StatusRecords {
+
+    private final String topic;
+    private final String hostName;
+    private final String agentId;
+    private final String version;
+    private final String policy;
+    private final String entriesHash;
+    private long lines;
+    private long bytes;
+    private long events;
+
+    public StatusRecords(String topic, String hostName, String agentId, String version, String policy,
+                         String entriesHash) {
+        this.topic = topic;
+        this.hostName = hostName;
+        this.agentId = agentId;
+        this.version = version;
+        this.policy = policy;
+        this.entriesHash = entriesHash;
+    }
+
+    /** The status now; counts since the previous call. */
+    public SourceRecord status(TailStats stats, long nowMillis, long intervalMillis) {
+        Map<String, Object> files = new LinkedHashMap<>();
+        files.put("tracked", stats.filesTracked());
+        files.put("open", stats.filesOpen());
+        files.put("failing", stats.filesFailing());
+        List<Map<String, Object>> mostBehind = new ArrayList<>();
+        for (TailStats.FileLag lag : stats.mostBehind()) {
+            Map<String, Object> file = new LinkedHashMap<>();
+            file.put("path", lag.path());
+            file.put("bytes", lag.bytes());
+            mostBehind.add(file);
+        }
+        Map<String, Object> errors = new LinkedHashMap<>();
+        errors.put("count", stats.errors());
+        if (stats.lastError() != null) {
+            errors.put("last", stats.lastError());
+        }
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("policy", policy);
+        status.put("entries_hash", entriesHash);
+        status.put("interval_ms", intervalMillis);
+        status.put("files", files);
+        status.put("bytes_behind", stats.bytesBehind());
+        status.put("most_behind", mostBehind);
+        status.put("lines", stats.lines() - lines);
+        status.put("bytes", stats.bytes() - bytes);
+        status.put("records", stats.events() - events);
+        status.put("errors", errors);
+        lines = stats.lines();
+        bytes = stats.bytes();
+        events = stats.events();
+
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("@timestamp", EcsRecords.formatTimestamp(nowMillis));
+        value.put("host", Map.of("name", hostName));
+        value.put("agent", Map.of("id", agentId, "type", "logcollect", "version", version));
+        value.put("event", Map.of("kind", "metric", "dataset", "logcollect.status"));
+        value.put("metricset", Map.of("name", "logcollect"));
+        value.put("logcollect", Map.of("status", status));
+        return new SourceRecord(null, null, topic, null, null, hostName + "/" + agentId, null, value, nowMillis);
+    }
+}
