@@ -31,6 +31,9 @@ public final class LocalStack {
     static final String POLICY = "demo";
     static final String POLICY_KEY = "/logcollect/policies/" + POLICY + "/entries";
     static final List<String> TOPICS = List.of("demo_access", "demo_app");
+    /** The agents' own topics (their defaults): task status and host metrics, indexed beside the logs. */
+    static final String STATUS_TOPIC = "logcollect-status";
+    static final String METRICS_TOPIC = "logcollect-metrics";
 
     private LocalStack() {
     }
@@ -78,14 +81,16 @@ public final class LocalStack {
         step("central Connect worker with the sink");
         ConnectWorker central = ConnectWorker.distributed(kafka).start();
         central.putConnector("logcollect-sink", sinkConfig(searchUrl, options.logs() != null));
-        step("agent (standalone worker) with the tail connector");
+        step("agent (standalone worker) with the tail connector and the host metrics connector");
         ConnectWorker.Builder agentBuilder = ConnectWorker.standalone(kafka)
                 .property("config.providers", "etcd")
                 .property("config.providers.etcd.class", "io.logcollect.etcd.EtcdConfigProvider")
                 .property("config.providers.etcd.param.endpoints", etcdUrl);
         agentBuilder.property("config.providers.etcd.param.connect.rest.url", agentBuilder.restUrl());
-        ConnectWorker agent = agentBuilder.connector("logcollect-agent", agentConfig(logs)).start();
+        ConnectWorker agent = agentBuilder.connector("logcollect-agent", agentConfig(logs))
+                .connector("logcollect-host-metrics", hostMetricsConfig()).start();
         agent.awaitRunning("logcollect-agent", options.logs() != null ? 1 : 2, Duration.ofMinutes(2));
+        agent.awaitRunning("logcollect-host-metrics", 1, Duration.ofMinutes(2));
         central.awaitRunning("logcollect-sink", 1, Duration.ofMinutes(2));
 
         DemoLogs demo = null;
@@ -141,11 +146,22 @@ public final class LocalStack {
         return config;
     }
 
+    /** The Sys Agent beside the log agent, as shipped but every 5 s for the demo. */
+    static Map<String, String> hostMetricsConfig() {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("connector.class", "io.logcollect.metrics.HostMetricsSourceConnector");
+        config.put("tasks.max", "1");
+        config.put("interval.ms", "5000");
+        config.put("topic", METRICS_TOPIC);
+        return config;
+    }
+
     static Map<String, String> sinkConfig(String searchUrl, boolean ownLogs) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("connector.class", "io.logcollect.es.ElasticsearchSinkConnector");
         config.put("tasks.max", "1");
-        config.put("topics", ownLogs ? "logs" : String.join(",", TOPICS));
+        config.put("topics", String.join(",", ownLogs ? List.of("logs") : TOPICS) + "," + STATUS_TOPIC + ","
+                + METRICS_TOPIC);
         config.put("connection.url", searchUrl);
         config.put("linger.ms", "200");
         // The sink reads the agent's JSON values as bytes and indexes them as they are: no map in between.
@@ -183,6 +199,10 @@ public final class LocalStack {
                 Search the logs:
                   curl -s '%s/demo_app-*/_search?q=message:Exception&size=1&pretty'
                   curl -s '%s/_cat/indices/demo_*?v'
+                The host's metrics and the agent's status (Metricbeat's field names):
+                  curl -s '%s/logcollect-metrics-*/_search?q=metricset.name:cpu&size=1&sort=@timestamp:desc&pretty'
+                  curl -s '%s/logcollect-status-*/_search?size=1&sort=@timestamp:desc&pretty'
+                  LOGCOLLECT_LOG_CLASSPATH=%s %s --endpoints %s agents
                 Add a collection entry (the agent picks it up within seconds, no restart):
                   echo 'an extra line' >> %s/extra.log
                   LOGCOLLECT_LOG_CLASSPATH=%s \\
@@ -191,6 +211,7 @@ public final class LocalStack {
                 Progress every 2 s (written -> in Kafka -> searchable). Ctrl-C stops everything.
 
                 """, logs, kafka.bootstrapServers(), etcdUrl, POLICY_KEY, searchUrl, agent.restUrl(), central.restUrl(),
-                searchUrl, searchUrl, logs, logging, cli, etcdUrl, POLICY, entry, searchUrl);
+                searchUrl, searchUrl, searchUrl, searchUrl, logging, cli, etcdUrl, logs, logging, cli, etcdUrl, POLICY,
+                entry, searchUrl);
     }
 }

@@ -98,6 +98,22 @@ class PolicyToolIT {
     }
 
     @Test
+    void agentsListsEveryRegisteredWorkerWithWhatItApplied() {
+        String id = "tool-" + UUID.randomUUID().toString().substring(0, 8);
+        etcd.put("/logcollect/agents/" + id, "{\"id\":\"" + id + "\",\"host\":\"web-01\",\"role\":\"agent\","
+                + "\"version\":\"0.2.0\",\"started\":\"2026-11-29T10:00:00Z\",\"rest_url\":\"http://127.0.0.1:8083\","
+                + "\"keys\":{\"/logcollect/policies/web/entries\":{\"mod_revision\":812,\"applied\":\"2026-11-29T10:00:01Z\"}},"
+                + "\"refused\":{\"/logcollect/policies/app/entries\":{\"mod_revision\":815,\"problem\":\"not JSON\"}}}");
+        try {
+            assertEquals(0, tool("agents"), err);
+            assertTrue(out.contains(id + "\tagent\tweb-01\tversion=0.2.0\tstarted=2026-11-29T10:00:00Z"
+                    + "\t/logcollect/policies/web/entries@812\trefused /logcollect/policies/app/entries@815"), out);
+        } finally {
+            etcd.delete("/logcollect/agents/" + id);
+        }
+    }
+
+    @Test
     void entriesAreAddedAndRemovedByReadModifyWrite() throws IOException {
         assertEquals(0, tool("put", "web", file("web.json", WEB).toString()), err);
         Path app = file("app.json", APP);

@@ -61,6 +61,11 @@ public final class TailBenchmark {
         long[] jsonConverterCpu = new long[1];
         double tailJsonConverter = connectorRate(kafka, agent, "bench-tail-jsonconverter", lines,
                 topic -> tailConfig(file, topic, "org.apache.kafka.connect.json.JsonConverter"), jsonConverterCpu);
+        double tailWithoutStatus = connectorRate(kafka, agent, "bench-tail-nostatus", lines, topic -> {
+            Map<String, String> config = tailConfig(file, topic, "io.logcollect.tail.record.LogRecordJsonConverter");
+            config.put("status.interval.ms", "0");
+            return config;
+        }, null);
         agent.stop();
         int recordBytes = averageRecordBytes(kafka, "bench-tail");
         double producerPerformance = producerPerformance(kafka, "bench-producer-line", lines, LINE_BYTES);
@@ -83,6 +88,9 @@ public final class TailBenchmark {
                 tailJsonConverter / producerPerformanceSameRecord);
         System.out.printf("ratio tail / ProducerPerformance, line-sized records  : %10.2f%n", tail / producerPerformance);
         System.out.printf("ratio tail / FileStreamSource                         : %10.2f%n", tail / fileStream);
+        System.out.printf("FileTailSourceConnector, status records off          : %,10.0f lines/s%n",
+                tailWithoutStatus);
+        System.out.printf("ratio tail with status records every 10 s / off      : %10.2f%n", tail / tailWithoutStatus);
         System.out.printf("agent CPU seconds per million lines, LogRecordJsonConverter : %6.2f%n",
                 cpu[0] / 100.0 / (lines / 1e6));
         System.out.printf("agent CPU seconds per million lines, JsonConverter          : %6.2f%n",
@@ -101,6 +109,7 @@ public final class TailBenchmark {
         config.put("poll.interval.ms", "20");
         config.put("value.converter", valueConverter);
         config.put("value.converter.schemas.enable", "false");
+        config.put("status.topic", "bench-status");
         return config;
     }
 
