@@ -47,6 +47,8 @@ public final class EtcdConfigEngine implements AutoCloseable {
     private final Set<String> servedFromCache = ConcurrentHashMap.newKeySet();
     /** The newest value of each key that could be served, so a value that cannot be is replaced by it. */
     private final Map<String, Versioned> lastGood = new ConcurrentHashMap<>();
+    /** The revision of every key served to connectors, for the registry. */
+    private final Map<String, Long> served = new ConcurrentHashMap<>();
     /** Values refused (not a policy), by key: the revision refused and why; logged once per revision. */
     private final Map<String, Refusal> refused = new ConcurrentHashMap<>();
     private EtcdStore store;
@@ -260,8 +262,9 @@ public final class EtcdConfigEngine implements AutoCloseable {
         }
     }
 
-    /** Tells the registry which revision of a key this worker served. */
+    /** Tells the registry which revision of a key this worker served; kept for a registry that starts later. */
     private void registered(String fullKey, long modRevision) {
+        served.put(fullKey, modRevision);
         AgentRegistry agents = registry;
         if (agents != null) {
             agents.served(fullKey, modRevision);
@@ -286,6 +289,8 @@ public final class EtcdConfigEngine implements AutoCloseable {
                         return;
                     }
                     created = new AgentRegistry(started(), agent, registrations);
+                    served.forEach(created::served);
+                    refused.forEach((key, refusal) -> created.refused(key, refusal.revision(), refusal.problem()));
                     registry = created;
                 }
                 created.start(0);
