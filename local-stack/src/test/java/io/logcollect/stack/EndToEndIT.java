@@ -204,6 +204,56 @@ class EndToEndIT {
     }
 
     @Test
+    void theAgentsStatusAndItsHostsMetricsAreSearchableWithTypedFields() throws IOException {
+        Path logs = Workspace.newDirectory("e2e-health");
+        Path app = logs.resolve("app.log");
+        write(app, "health ", 0, 100);
+        etcd.put("/logcollect/policies/health/entries", "[" + entry("app", app, "e2e_health", "") + "]");
+        sink("sink-health", "e2e_health,e2e-status,e2e-metrics");
+        ConnectWorker.Builder builder = ConnectWorker.standalone(kafka)
+                .property("config.providers", "etcd")
+                .property("config.providers.etcd.class", "io.logcollect.etcd.EtcdConfigProvider")
+                .property("config.providers.etcd.param.endpoints", etcd.endpoint());
+        builder.property("config.providers.etcd.param.connect.rest.url", builder.restUrl());
+        Map<String, String> tail = new LinkedHashMap<>();
+        tail.put("connector.class", "io.logcollect.tail.FileTailSourceConnector");
+        tail.put("collect.policy", "health");
+        tail.put("collect.entries", "${etcd:/logcollect/policies/health:entries}");
+        tail.put("allowed.paths", logs.toString());
+        tail.put("host.name", "e2e-host");
+        tail.put("status.topic", "e2e-status");
+        tail.put("status.interval.ms", "1000");
+        tail.put("value.converter", "io.logcollect.tail.record.LogRecordJsonConverter");
+        Map<String, String> metrics = new LinkedHashMap<>();
+        metrics.put("connector.class", "io.logcollect.metrics.HostMetricsSourceConnector");
+        metrics.put("topic", "e2e-metrics");
+        metrics.put("interval.ms", "1000");
+        metrics.put("host.name", "e2e-host");
+        ConnectWorker agent = builder.connector("agent-health", tail).connector("metrics-health", metrics).start();
+        assertEquals(100, settledCount("e2e_health-*", 100, Duration.ofMinutes(1)));
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (!(search.count("e2e-metrics-*") > 10 && search.count("e2e-status-*") > 2)) {
+            assertTrue(System.nanoTime() < deadline, "no metrics or status documents within a minute");
+            sleep(500);
+        }
+        JsonNode cpu = search.search("e2e-metrics-*", Map.of("size", 1, "query",
+                Map.of("term", Map.of("metricset.name", "cpu")))).at("/hits/hits/0/_source");
+        double busy = cpu.at("/system/cpu/total/norm/pct").asDouble(-1);
+        assertTrue(busy >= 0 && busy <= 1, cpu.toString());
+        JsonNode status = search.search("e2e-status-*", Map.of("size", 1, "query",
+                Map.of("term", Map.of("logcollect.status.policy", "health")))).at("/hits/hits/0/_source");
+        assertEquals("e2e-host", status.at("/host/name").asText());
+        JsonNode system = search.http().get("/e2e-metrics-*/_mapping").expectOk().elements().next()
+                .at("/mappings/properties/system/properties");
+        assertEquals("float", system.at("/cpu/properties/total/properties/norm/properties/pct/type").asText(),
+                system.toString());
+        assertEquals("keyword", system.at("/network/properties/name/type").asText(), system.toString());
+        assertEquals("keyword", system.at("/filesystem/properties/mount_point/type").asText(), system.toString());
+        agent.stop();
+        central.deleteConnector("sink-health");
+    }
+
+    @Test
     void killMinus9OfTheAgentAndOfTheSinkWorkerLeavesEveryLineExactlyOnceInTheIndex() throws IOException {
         Path logs = Workspace.newDirectory("e2e-crash");
         int lines = 200_000;

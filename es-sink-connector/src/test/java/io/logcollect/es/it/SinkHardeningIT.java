@@ -184,6 +184,9 @@ class SinkHardeningIT {
             extra.put("producer.override.max.request.size", String.valueOf(16 << 20));
             extra.put("consumer.override.max.partition.fetch.bytes", String.valueOf(16 << 20));
             extra.put("batch.size", "300");
+            // Batches go when 5 MB are buffered (bulk.size.bytes), not after a short linger: the first is then
+            // over the node's 4 MB whatever pace the consumer delivers records at.
+            extra.put("linger.ms", "10000");
             String name = topic + "-sink";
             worker.putConnector(name, SinkFixtures.connector(topic, small, extra));
             worker.awaitRunning(name, 1, Duration.ofSeconds(90));
