@@ -38,7 +38,8 @@ class TailStatusIT {
         Files.writeString(log, "");
         ConnectWorker agent = ConnectWorker.standalone(kafka)
                 .property("producer.buffer.memory", String.valueOf(256 * 1024))
-                .property("producer.max.block.ms", "2000")
+                .property("producer.delivery.timeout.ms", String.valueOf(Integer.MAX_VALUE))
+                .property("producer.max.block.ms", String.valueOf(Long.MAX_VALUE))
                 .start();
         try {
             agent.putConnector("status", TailTopics.connector("[{\"id\":\"status\",\"paths\":[\"" + log
@@ -50,7 +51,7 @@ class TailStatusIT {
             Thread writer = new Thread(() -> {
                 try (BufferedWriter out = Files.newBufferedWriter(log, StandardOpenOption.APPEND)) {
                     while (writing.get()) {
-                        for (int i = 0; i < 200; i++) {
+                        for (int i = 0; i < 40; i++) {
                             out.write("line " + written.getAndIncrement() + " " + "x".repeat(200) + "\n");
                         }
                         out.flush();
