@@ -47,6 +47,7 @@ public class FileTailSourceTask extends SourceTask {
     private StatusRecords statusRecords;
     private long statusIntervalMs;
     private long nextStatusAt;
+    private boolean warnedFallingBehind;
     private TailMetrics metrics;
     private volatile boolean stopped;
     private boolean newFiles;
@@ -113,6 +114,7 @@ public class FileTailSourceTask extends SourceTask {
             if (statusIntervalMs > 0 && now >= nextStatusAt) {
                 nextStatusAt = now + statusIntervalMs;
                 status = statusRecords.status(engine.stats(), now, statusIntervalMs);
+                warnOnceIfFallingBehind();
             }
             if (events.isEmpty() && bookkeeping.isEmpty() && status == null) {
                 if (!newFiles) {
@@ -138,6 +140,20 @@ public class FileTailSourceTask extends SourceTask {
             batch.add(status);
         }
         return batch;
+    }
+
+    /** Says once, until it recovers, that the producer cannot keep up with the files. */
+    private void warnOnceIfFallingBehind() {
+        if (statusRecords.fallingBehind() && !warnedFallingBehind) {
+            warnedFallingBehind = true;
+            log.warn("Policy '{}': the files grew faster than Kafka took their lines for {} status intervals in a row "
+                            + "({} bytes behind now) although the task read all along: the producer is the bottleneck. "
+                            + "Give the connector bigger, compressed batches (producer.override.batch.size, linger.ms, "
+                            + "compression.type, as the shipped agent-file-tail.json does), or look at Kafka's load",
+                    config.policy(), StatusRecords.FALLING_BEHIND_INTERVALS, engine.stats().bytesBehind());
+        } else if (!statusRecords.fallingBehind()) {
+            warnedFallingBehind = false;
+        }
     }
 
     /** A short hash of the entries a task runs: equal on every agent that runs the same entries. */

@@ -22,9 +22,14 @@ public final class StatusRecords {
     private final String version;
     private final String policy;
     private final String entriesHash;
+    /** After this many status intervals of growing backlog while lines were read, the task is falling behind. */
+    public static final int FALLING_BEHIND_INTERVALS = 6;
+
     private long lines;
     private long bytes;
     private long events;
+    private long lastBehind = -1;
+    private int growing;
 
     public StatusRecords(String topic, String hostName, String agentId, String version, String policy,
                          String entriesHash) {
@@ -34,6 +39,14 @@ public final class StatusRecords {
         this.version = version;
         this.policy = policy;
         this.entriesHash = entriesHash;
+    }
+
+    /**
+     * Whether the backlog grew at each of the last {@value #FALLING_BEHIND_INTERVALS} statuses although lines
+     * were read all along: the task reads as fast as Kafka takes its records, and that is not fast enough.
+     */
+    public boolean fallingBehind() {
+        return growing >= FALLING_BEHIND_INTERVALS;
     }
 
     /** The status now; counts since the previous call. */
@@ -59,9 +72,14 @@ public final class StatusRecords {
         status.put("entries_hash", entriesHash);
         status.put("interval_ms", intervalMillis);
         status.put("files", files);
-        status.put("bytes_behind", stats.bytesBehind());
+        long behind = stats.bytesBehind();
+        long linesRead = stats.lines() - lines;
+        growing = lastBehind >= 0 && behind > lastBehind && linesRead > 0 ? growing + 1 : 0;
+        lastBehind = behind;
+        status.put("bytes_behind", behind);
+        status.put("falling_behind", fallingBehind());
         status.put("most_behind", mostBehind);
-        status.put("lines", stats.lines() - lines);
+        status.put("lines", linesRead);
         status.put("bytes", stats.bytes() - bytes);
         status.put("records", stats.events() - events);
         status.put("errors", errors);
