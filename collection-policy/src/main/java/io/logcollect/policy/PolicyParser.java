@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -74,11 +75,13 @@ public final class PolicyParser {
             try {
                 CollectionEntry entry = entry(node, allowed);
                 if (!ids.add(entry.id())) {
-                    throw new IllegalArgumentException("duplicate id: another entry of the policy has it");
+                    throw new FieldException("id", "duplicate id: another entry of the policy has it");
                 }
                 entries.add(entry);
+            } catch (FieldException e) {
+                errors.add(new EntryError(name, e.field, e.getMessage()));
             } catch (IllegalArgumentException e) {
-                errors.add(new EntryError(name, e.getMessage()));
+                errors.add(new EntryError(name, "", e.getMessage()));
             }
         }
         return new ParsedPolicy(entries, errors);
@@ -89,42 +92,76 @@ public final class PolicyParser {
             throw new IllegalArgumentException("not a JSON object");
         }
         unknownFields(node, ENTRY_FIELDS, "");
-        String id = requiredText(node, "id");
-        if (!ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("id must match [a-z0-9._-]{1,64}");
-        }
-        List<String> paths = textList(node, "paths", true);
-        if (paths.isEmpty()) {
-            throw new IllegalArgumentException("paths must name at least one file or glob");
-        }
-        List<String> normalized = new ArrayList<>();
-        for (String path : paths) {
-            normalized.add(checkedPath(path, allowed));
-        }
-        List<String> exclude = textList(node, "exclude", false);
-        exclude.forEach(Globs::compile);
-        String topic = requiredText(node, "topic");
-        if (!TOPIC.matcher(topic).matches()) {
-            throw new IllegalArgumentException("topic '" + topic + "' is not a valid Kafka topic name");
-        }
-        CollectionEntry.StartAt startAt = switch (optionalText(node, "start_at", "end")) {
+        String id = within("id", () -> {
+            String text = requiredText(node, "id");
+            if (!ID.matcher(text).matches()) {
+                throw new IllegalArgumentException("id must match [a-z0-9._-]{1,64}");
+            }
+            return text;
+        });
+        List<String> normalized = within("paths", () -> {
+            List<String> paths = textList(node, "paths", true);
+            if (paths.isEmpty()) {
+                throw new IllegalArgumentException("paths must name at least one file or glob");
+            }
+            List<String> checked = new ArrayList<>();
+            for (String path : paths) {
+                checked.add(checkedPath(path, allowed));
+            }
+            return checked;
+        });
+        List<String> exclude = within("exclude", () -> {
+            List<String> globs = textList(node, "exclude", false);
+            globs.forEach(Globs::compile);
+            return globs;
+        });
+        String topic = within("topic", () -> {
+            String text = requiredText(node, "topic");
+            if (!TOPIC.matcher(text).matches()) {
+                throw new IllegalArgumentException("topic '" + text + "' is not a valid Kafka topic name");
+            }
+            return text;
+        });
+        CollectionEntry.StartAt startAt = within("start_at", () -> switch (optionalText(node, "start_at", "end")) {
             case "end" -> CollectionEntry.StartAt.END;
             case "beginning" -> CollectionEntry.StartAt.BEGINNING;
             default -> throw new IllegalArgumentException("start_at must be \"end\" or \"beginning\"");
-        };
-        Charset encoding = charset(optionalText(node, "encoding", "UTF-8"));
-        Optional<Multiline> multiline = node.has("multiline") ? Optional.of(multiline(node.get("multiline")))
-                : Optional.empty();
-        int maxLineBytes = intValue(node, "max_line_bytes", CollectionEntry.DEFAULT_MAX_LINE_BYTES, 1,
-                MAX_LINE_BYTES_LIMIT);
-        Map<String, String> fields = fields(node.get("fields"));
-        Optional<Duration> ignoreOlder = node.has("ignore_older")
-                ? Optional.of(duration(requiredText(node, "ignore_older"), "ignore_older")) : Optional.empty();
-        Optional<TimestampRule> timestamp = node.has("timestamp") ? Optional.of(timestamp(node.get("timestamp")))
-                : Optional.empty();
-        boolean enabled = booleanValue(node, "enabled", true);
+        });
+        Charset encoding = within("encoding", () -> charset(optionalText(node, "encoding", "UTF-8")));
+        Optional<Multiline> multiline = within("multiline", () -> node.has("multiline")
+                ? Optional.of(multiline(node.get("multiline"))) : Optional.empty());
+        int maxLineBytes = within("max_line_bytes", () -> intValue(node, "max_line_bytes",
+                CollectionEntry.DEFAULT_MAX_LINE_BYTES, 1, MAX_LINE_BYTES_LIMIT));
+        Map<String, String> fields = within("fields", () -> fields(node.get("fields")));
+        Optional<Duration> ignoreOlder = within("ignore_older", () -> node.has("ignore_older")
+                ? Optional.of(duration(requiredText(node, "ignore_older"), "ignore_older")) : Optional.empty());
+        Optional<TimestampRule> timestamp = within("timestamp", () -> node.has("timestamp")
+                ? Optional.of(timestamp(node.get("timestamp"))) : Optional.empty());
+        boolean enabled = within("enabled", () -> booleanValue(node, "enabled", true));
         return new CollectionEntry(id, normalized, exclude, topic, startAt, encoding, multiline, maxLineBytes,
                 fields, ignoreOlder, timestamp, enabled);
+    }
+
+    /** Parses one field of an entry; an error in it names the field, so editors can show it next to the field. */
+    private static <T> T within(String field, Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (FieldException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new FieldException(field, e.getMessage());
+        }
+    }
+
+    /** An entry error caused by one field. */
+    private static final class FieldException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        private final String field;
+
+        FieldException(String field, String message) {
+            super(message);
+            this.field = field;
+        }
     }
 
     private static String checkedPath(String path, AllowedPaths allowed) {
@@ -249,7 +286,7 @@ public final class PolicyParser {
             }
         });
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("unknown field" + (unknown.size() > 1 ? "s " : " ")
+            throw new FieldException(unknown.iterator().next(), "unknown field" + (unknown.size() > 1 ? "s " : " ")
                     + String.join(", ", unknown));
         }
     }

@@ -67,6 +67,24 @@ class PolicyParserTest {
     }
 
     @Test
+    void everyErrorNamesTheFieldAtFault() {
+        ParsedPolicy policy = parse("""
+                [{"id": "p", "paths": ["relative.log"], "topic": "t"},
+                 {"id": "m", "paths": ["/var/log/m.log"], "topic": "t", "multiline": {"pattern": "("}},
+                 {"id": "t", "paths": ["/var/log/t.log"], "topic": "no spaces"},
+                 {"id": "u", "paths": ["/var/log/u.log"], "topic": "t", "tpoic": "x"},
+                 {"id": "Bad Id", "paths": ["/var/log/b.log"], "topic": "t"},
+                 {"id": "s", "paths": ["/var/log/s.log"], "topic": "t", "start_at": "middle"},
+                 {"id": "f", "paths": ["/var/log/f.log"], "topic": "t", "fields": {"n": 1}},
+                 {"id": "p", "paths": ["/var/log/p.log"], "topic": "t"},
+                 "not an object"]""");
+        assertEquals(List.of("p:paths", "m:multiline", "t:topic", "u:tpoic", "Bad Id:id", "s:start_at", "f:fields",
+                        "#8:"),
+                policy.errors().stream().map(e -> e.entry() + ":" + e.field()).toList());
+        assertEquals("entry 'p': path 'relative.log' is not absolute", policy.errors().get(0).message());
+    }
+
+    @Test
     void reportsEachBadEntryByIdAndKeepsTheGoodOnes() {
         ParsedPolicy policy = parse("""
                 [{"id": "good", "paths": ["/var/log/good.log"], "topic": "t"},
