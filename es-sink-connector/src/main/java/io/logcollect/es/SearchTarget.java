@@ -1,10 +1,10 @@
 package io.logcollect.es;
 
 import io.logcollect.es.bulk.Backoff;
-import io.logcollect.es.client.EngineInfo;
+import io.logcollect.search.client.EngineInfo;
 import io.logcollect.es.client.IndexTemplates;
-import io.logcollect.es.client.SearchAdmin;
-import io.logcollect.es.client.SearchEngineException;
+import io.logcollect.search.client.SearchAdmin;
+import io.logcollect.search.client.SearchEngineException;
 import io.logcollect.es.document.IndexNameFormat;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.elasticsearch.client.RestClient;

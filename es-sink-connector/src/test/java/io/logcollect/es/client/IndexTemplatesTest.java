@@ -43,16 +43,5 @@ class IndexTemplatesTest {
         JsonNode body = new ObjectMapper().readTree(IndexTemplates.body(List.of("x-*"), false, false, 200, 1, 1));
         assertEquals(200, body.path("order").asInt());
         assertEquals("text", body.at("/mappings/properties/message/type").asText());
-        assertTrue(new EngineInfo("elasticsearch", "7.8.0").composableTemplates());
-        assertFalse(new EngineInfo("elasticsearch", "7.7.1").composableTemplates());
-        assertTrue(new EngineInfo("opensearch", "1.3.0").composableTemplates());
-    }
-
-    @Test
-    void basicAuthorizationHeaderIsPreemptive() {
-        ConnectionSettings settings = new ConnectionSettings(List.of("http://h:9200"), "", "elastic",
-                "pw".toCharArray(), null, false, 1000, 1000, 10, null, null, "JKS", null, null, "JKS", null, true);
-        assertEquals("Basic ZWxhc3RpYzpwdw==", SearchClients.authorization(settings).getValue());
-        assertFalse(settings.toString().contains("pw]"));
     }
 }

@@ -2,6 +2,8 @@ package io.logcollect.es.client;
 
 import com.sun.net.httpserver.HttpServer;
 import io.logcollect.es.bulk.BulkTransport;
+import io.logcollect.search.client.ConnectionSettings;
+import io.logcollect.search.client.SearchClients;
 import org.elasticsearch.client.RestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

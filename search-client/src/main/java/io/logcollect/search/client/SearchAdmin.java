@@ -1,4 +1,4 @@
-package io.logcollect.es.client;
+package io.logcollect.search.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

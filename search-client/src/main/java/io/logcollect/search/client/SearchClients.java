@@ -1,4 +1,4 @@
-package io.logcollect.es.client;
+package io.logcollect.search.client;
 
 import org.apache.http.Header;
 import org.apache.http.HttpHost;

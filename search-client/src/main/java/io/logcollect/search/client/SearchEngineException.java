@@ -1,4 +1,4 @@
-package io.logcollect.es.client;
+package io.logcollect.search.client;
 
 /** The search engine answered in a way no retry can fix (authentication, permission, bad request). */
 public final class SearchEngineException extends RuntimeException {

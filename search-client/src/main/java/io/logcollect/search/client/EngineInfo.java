@@ -1,4 +1,4 @@
-package io.logcollect.es.client;
+package io.logcollect.search.client;
 
 /**
  * The flavour and version of the search engine.
