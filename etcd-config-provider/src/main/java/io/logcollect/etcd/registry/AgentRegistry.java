@@ -1,7 +1,6 @@
 package io.logcollect.etcd.registry;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.logcollect.etcd.agents.Registration;
 import io.logcollect.etcd.client.EtcdStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,24 +24,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AgentRegistry implements AutoCloseable {
 
-    public static final String PREFIX = "/logcollect/agents/";
     private static final Logger LOG = LoggerFactory.getLogger(AgentRegistry.class);
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
-    /** A key served to connectors: its revision and when. */
-    private record Served(long modRevision, Instant applied) {
-    }
-
-    /** A value refused: its revision and why. */
-    private record Refused(long modRevision, String problem) {
-    }
 
     private final EtcdStore store;
     private final RegistrySettings settings;
     private final ScheduledExecutorService scheduler;
     private final Instant started = Instant.now();
-    private final Map<String, Served> served = new TreeMap<>();
-    private final Map<String, Refused> refused = new TreeMap<>();
+    private final Map<String, Registration.Applied> served = new TreeMap<>();
+    private final Map<String, Registration.Refused> refused = new TreeMap<>();
     private long lease;
     private boolean dirty = true;
     private boolean failing;
@@ -55,7 +44,7 @@ public final class AgentRegistry implements AutoCloseable {
     }
 
     public String key() {
-        return PREFIX + settings.workerId();
+        return Registration.PREFIX + settings.workerId();
     }
 
     /** Starts registering after {@code delayMillis}, then renews every {@code renewSeconds}. */
@@ -69,11 +58,11 @@ public final class AgentRegistry implements AutoCloseable {
     /** A key was served to connectors at this revision: the registry says so within a moment. */
     public void served(String key, long modRevision) {
         synchronized (this) {
-            Served before = served.get(key);
+            Registration.Applied before = served.get(key);
             if (before != null && before.modRevision() == modRevision) {
                 return;
             }
-            served.put(key, new Served(modRevision, Instant.now()));
+            served.put(key, new Registration.Applied(modRevision, Instant.now().toString()));
             refused.remove(key);
             dirty = true;
         }
@@ -83,7 +72,7 @@ public final class AgentRegistry implements AutoCloseable {
     /** A value of a key was refused (not served): the registry says so, for the console. */
     public void refused(String key, long modRevision, String problem) {
         synchronized (this) {
-            refused.put(key, new Refused(modRevision, problem));
+            refused.put(key, new Registration.Refused(modRevision, problem));
             dirty = true;
         }
         scheduler.execute(this::tick);
@@ -129,22 +118,8 @@ public final class AgentRegistry implements AutoCloseable {
     }
 
     private String value() {
-        ObjectNode node = MAPPER.createObjectNode();
-        node.put("id", settings.workerId());
-        node.put("host", settings.host());
-        node.put("role", settings.role());
-        node.put("version", settings.version());
-        node.put("started", started.toString());
-        node.put("rest_url", settings.restUrl());
-        ObjectNode keys = node.putObject("keys");
-        served.forEach((key, s) -> keys.putObject(key).put("mod_revision", s.modRevision())
-                .put("applied", s.applied().toString()));
-        if (!refused.isEmpty()) {
-            ObjectNode refusals = node.putObject("refused");
-            refused.forEach((key, r) -> refusals.putObject(key).put("mod_revision", r.modRevision())
-                    .put("problem", r.problem()));
-        }
-        return node.toString();
+        return new Registration(settings.workerId(), settings.host(), settings.role(), settings.version(),
+                started.toString(), settings.restUrl(), served, refused).toJson();
     }
 
     /** Stops registering and deletes the key (by revoking its lease), giving etcd a moment to answer. */

@@ -18,6 +18,7 @@ class PackagingIT {
     void libHoldsOurJarJetcdGrpcNettyThePolicyParserAndJacksonButNoKafkaOrSlf4jJar() {
         assertEquals(List.of(
                 "collection-policy-" + version + ".jar",
+                "etcd-client-" + version + ".jar",
                 "etcd-config-provider-" + version + ".jar",
                 "failsafe-3.3.2.jar",
                 "failureaccess-1.0.3.jar",

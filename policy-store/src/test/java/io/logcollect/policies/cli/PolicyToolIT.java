@@ -1,4 +1,4 @@
-package io.logcollect.etcd.cli;
+package io.logcollect.policies.cli;
 
 import io.logcollect.testkit.EtcdServer;
 import io.logcollect.testkit.Locations;
@@ -38,7 +38,8 @@ class PolicyToolIT {
     private int tool(String... args) {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        List<String> all = new ArrayList<>(List.of("--endpoints", etcd.endpoint(), "--prefix", prefix));
+        List<String> all = new ArrayList<>(List.of("--endpoints", etcd.endpoint(), "--prefix", prefix,
+                "--author", "operator@it"));
         all.addAll(List.of(args));
         int status = new PolicyTool(new PrintStream(stdout, true, StandardCharsets.UTF_8),
                 new PrintStream(stderr, true, StandardCharsets.UTF_8), Map.of()).run(all.toArray(String[]::new));
@@ -87,14 +88,16 @@ class PolicyToolIT {
         assertTrue(err.contains("nothing was overwritten"), err);
         assertEquals("[]", etcd.get(prefix + "/web/entries"));
 
-        assertEquals(0, tool("--expect-revision", String.valueOf(someoneElse), "put", "web", web.toString()), err);
+        assertEquals(0, tool("--expect-revision", String.valueOf(someoneElse), "put", "web", web.toString(), "-m",
+                "second try"), err);
         assertEquals(WEB, etcd.get(prefix + "/web/entries"));
 
         assertEquals(0, tool("get", "web"));
         assertEquals(WEB, out.trim());
         long last = revision();
         assertEquals(0, tool("list"));
-        assertEquals("web\tmod_revision=" + last + "\t1 entries", out.trim());
+        assertTrue(out.trim().startsWith("web\tmod_revision=" + last + "\t1 entries\t"), out);
+        assertTrue(out.trim().endsWith("\toperator@it\tsecond try"), out);
     }
 
     @Test
@@ -143,20 +146,54 @@ class PolicyToolIT {
     }
 
     @Test
-    void theScriptRunsTheToolWithTheLoggingJarsOfAKafkaInstallation() throws Exception {
-        Path kafkaHome = Workspace.newDirectory("kafka-home");
-        Path libs = Files.createDirectories(kafkaHome.resolve("libs"));
-        for (String jar : Locations.runtimeClasspath("kafka").split(":")) {
-            String name = Path.of(jar).getFileName().toString();
-            if (name.startsWith("slf4j-api-") || name.startsWith("log4j-")) {
-                Files.createSymbolicLink(libs.resolve(name), Path.of(jar));
-            }
-        }
+    void everyChangeIsInTheHistoryWithItsAuthorAndCanBeComparedAndRolledBack() throws IOException {
+        assertEquals(0, tool("put", "web", file("web.json", WEB).toString(), "-m", "first"), err);
+        long first = revision();
+        Path app = file("app.json", APP);
+        assertEquals(0, tool("add-entry", "web", app.toString(), "--comment", "collect the app"), err);
+        long second = revision();
+
+        assertEquals(0, tool("history", "web"), err);
+        List<String> lines = out.lines().toList();
+        assertEquals(2, lines.size(), out);
+        assertTrue(lines.get(0).startsWith(second + "\t") && lines.get(0).endsWith("\toperator@it\tcollect the app"),
+                out);
+        assertTrue(lines.get(1).startsWith(first + "\t") && lines.get(1).endsWith("\toperator@it\tfirst"), out);
+        assertEquals(WEB.replace(" ", ""), etcd.get(prefix + "/web/history/" + first)
+                .replaceAll(".*\"entries\":(\\[.*\\]),\"author.*", "$1"));
+
+        assertEquals(0, tool("diff", "web", String.valueOf(first), String.valueOf(second)), err);
+        assertTrue(out.startsWith("--- web@" + first + "\n+++ web@" + second + "\n@@ "), out);
+        assertTrue(out.contains("+  \"id\" : \"app\","), out);
+        assertFalse(out.lines().anyMatch(l -> l.startsWith("-")&& !l.startsWith("---")), out);
+
+        assertEquals(1, tool("rollback", "web", String.valueOf(first), "--expect-revision", String.valueOf(first)));
+        assertTrue(err.contains("was expected at mod_revision " + first + ", but its mod_revision is now " + second
+                + "; nothing was changed"), err);
+        assertEquals(0, tool("rollback", "web", String.valueOf(first), "-m", "app logs too noisy"), err);
+        long third = revision();
+        assertEquals(0, tool("diff", "web", String.valueOf(first)), err);
+        assertEquals("", out);
+        assertEquals(0, tool("history", "web"), err);
+        assertTrue(out.lines().findFirst().orElseThrow().equals(third + "\t" + out.lines().findFirst().orElseThrow()
+                .split("\t")[1] + "\toperator@it\trollback to " + first + "\tapp logs too noisy"), out);
+
+        assertEquals(0, tool("delete", "web", "--expect-revision", String.valueOf(third), "-m", "gone"), err);
+        long deletion = Long.parseLong(out.trim().replaceAll(".* at revision ", ""));
+        assertEquals(0, tool("history", "web"), err);
+        assertTrue(out.lines().findFirst().orElseThrow().contains("\toperator@it\tdeleted\tgone"), out);
+        assertEquals(1, tool("rollback", "web", String.valueOf(deletion)));
+        assertTrue(err.contains("revision " + deletion + " of policy 'web' deleted it"), err);
+        assertEquals(0, tool("list"), err);
+        assertEquals("", out);
+    }
+
+    @Test
+    void theInstalledScriptRunsTheToolWithNothingElseInstalled() throws Exception {
         Path policy = file("script.json", WEB);
-        Path script = Path.of("target", "plugin", "etcd-config-provider", "bin", "logcollect-policy").toAbsolutePath();
+        Path script = Path.of("target", "dist", "bin", "logcollect-policy").toAbsolutePath();
         ProcessBuilder builder = new ProcessBuilder(script.toString(), "--endpoints", etcd.endpoint(), "--prefix",
                 prefix, "put", "scripted", policy.toString()).redirectErrorStream(true);
-        builder.environment().put("KAFKA_HOME", kafkaHome.toString());
         builder.environment().put("JAVA_HOME", Locations.currentJavaHome().toString());
         Process process = builder.start();
         assertTrue(process.waitFor(60, TimeUnit.SECONDS));

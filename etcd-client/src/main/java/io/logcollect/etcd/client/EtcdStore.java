@@ -84,27 +84,53 @@ public final class EtcdStore implements AutoCloseable {
         return keys;
     }
 
+    /** The keys that start with {@code prefix} with their {@code mod_revision}, without their values. */
+    public Map<String, Long> keyRevisions(String prefix) {
+        GetResponse response = call("list the keys under " + prefix, () -> client.getKVClient().get(bytes(prefix),
+                GetOption.builder().isPrefix(true).withKeysOnly(true).build()));
+        Map<String, Long> keys = new LinkedHashMap<>();
+        response.getKvs().forEach(kv -> keys.put(text(kv.getKey()), kv.getModRevision()));
+        return keys;
+    }
+
     /**
      * Puts {@code value} only if the key's {@code mod_revision} is still {@code expectedModRevision} (0: the key
      * must not exist), in one transaction.
      */
     public WriteResult putIfModRevision(String key, String value, long expectedModRevision) {
-        TxnResponse response = call("write " + key, () -> client.getKVClient().txn()
-                .If(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(expectedModRevision)))
-                .Then(Op.put(bytes(key), bytes(value), PutOption.DEFAULT))
-                .Else(Op.get(bytes(key), GetOption.DEFAULT))
-                .commit());
-        return guarded(response);
+        return applyIfModRevision(key, expectedModRevision, List.of(new Mutation.Put(key, value)));
     }
 
     /** Deletes the key only if its {@code mod_revision} is still {@code expectedModRevision}. */
     public WriteResult deleteIfModRevision(String key, long expectedModRevision) {
-        TxnResponse response = call("delete " + key, () -> client.getKVClient().txn()
-                .If(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(expectedModRevision)))
-                .Then(Op.delete(bytes(key), DeleteOption.DEFAULT))
-                .Else(Op.get(bytes(key), GetOption.DEFAULT))
+        return applyIfModRevision(key, expectedModRevision, List.of(new Mutation.Delete(key)));
+    }
+
+    /**
+     * Applies {@code mutations} in one transaction only if {@code guardKey}'s {@code mod_revision} is still
+     * {@code expectedModRevision} (0: it must not exist). When written, the result's revision is the
+     * transaction's, which every key it wrote has as its {@code mod_revision}.
+     */
+    public WriteResult applyIfModRevision(String guardKey, long expectedModRevision, List<Mutation> mutations) {
+        TxnResponse response = call("write " + guardKey, () -> client.getKVClient().txn()
+                .If(new Cmp(bytes(guardKey), Cmp.Op.EQUAL, CmpTarget.modRevision(expectedModRevision)))
+                .Then(mutations.stream().map(EtcdStore::op).toArray(Op[]::new))
+                .Else(Op.get(bytes(guardKey), GetOption.DEFAULT))
                 .commit());
         return guarded(response);
+    }
+
+    /** Applies {@code mutations} in one transaction, unconditionally; returns the transaction's revision. */
+    public long apply(List<Mutation> mutations) {
+        return call("write " + mutations.stream().map(Mutation::key).toList(), () -> client.getKVClient().txn()
+                .Then(mutations.stream().map(EtcdStore::op).toArray(Op[]::new)).commit()).getHeader().getRevision();
+    }
+
+    private static Op op(Mutation mutation) {
+        if (mutation instanceof Mutation.Put put) {
+            return Op.put(bytes(put.key()), bytes(put.value()), PutOption.DEFAULT);
+        }
+        return Op.delete(bytes(mutation.key()), DeleteOption.DEFAULT);
     }
 
     private static WriteResult guarded(TxnResponse response) {

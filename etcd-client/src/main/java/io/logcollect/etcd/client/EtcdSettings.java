@@ -57,6 +57,33 @@ public record EtcdSettings(List<URI> endpoints, String username, String password
         }
     }
 
+    /** The provider's parameter names, which every tool reading etcd also takes. */
+    public static final List<String> PARAMETERS = List.of("endpoints", "username", "password", "tls.ca.file",
+            "tls.cert.file", "tls.key.file", "timeout.ms");
+
+    /**
+     * Settings from parameters named as the provider's ({@link #PARAMETERS}); absent ones take the provider's
+     * defaults (http://127.0.0.1:2379, no auth, no TLS, 5000 ms).
+     */
+    public static EtcdSettings fromParameters(java.util.Map<String, String> parameters) {
+        String timeout = parameters.getOrDefault("timeout.ms", "5000").trim();
+        if (!timeout.matches("\\d{1,9}")) {
+            throw new IllegalArgumentException("timeout.ms must be a number of milliseconds, not '" + timeout + "'");
+        }
+        return new EtcdSettings(parseEndpoints(parameters.getOrDefault("endpoints", "http://127.0.0.1:2379")),
+                blankToNull(parameters.get("username")), blankToNull(parameters.get("password")),
+                path(parameters.get("tls.ca.file")), path(parameters.get("tls.cert.file")),
+                path(parameters.get("tls.key.file")), Duration.ofMillis(Long.parseLong(timeout)));
+    }
+
+    private static Path path(String value) {
+        return value == null || value.isBlank() ? null : Path.of(value.trim());
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
     /** Parses a comma-separated list of endpoint URLs. */
     public static List<URI> parseEndpoints(String commaList) {
         if (commaList == null || commaList.isBlank()) {

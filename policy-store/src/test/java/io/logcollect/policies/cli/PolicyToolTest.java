@@ -1,4 +1,4 @@
-package io.logcollect.etcd.cli;
+package io.logcollect.policies.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
