@@ -14,6 +14,12 @@ if ! command -v fusermount3 >/dev/null 2>&1 || ! pkg-config --exists fuse3 2>/de
   need_root apt-get update -qq
   need_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fuse3 libfuse3-dev pkg-config gcc >/dev/null
 fi
+# The console's browser tests drive Debian's Chromium through Playwright (no browser download).
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "chromium not found; installing Debian's chromium package"
+  need_root apt-get update -qq
+  need_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+fi
 for tool in java mvn openssl; do
   command -v "$tool" >/dev/null 2>&1 || { echo "$tool not found (JDK 17, Maven 3.8+ and openssl are needed)" >&2; exit 1; }
 done
