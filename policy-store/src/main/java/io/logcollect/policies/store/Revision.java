@@ -7,7 +7,7 @@ import java.util.Optional;
  * One revision of a policy from its history (DESIGN.md section 10).
  *
  * @param revision   the {@code mod_revision} the policy's entries got with this change
- * @param entries    the entries as saved (pretty-printed JSON); empty when the change deleted the policy
+ * @param entries    the entries as saved (compact JSON); empty when the change deleted the policy
  * @param author     who made the change
  * @param time       when
  * @param comment    why; may be empty

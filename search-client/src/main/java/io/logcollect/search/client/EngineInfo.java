@@ -43,6 +43,21 @@ public record EngineInfo(String flavor, String version) {
         return major() > 7 || major() == 7 && minor() >= 8;
     }
 
+    /**
+     * The highlight request's parameter that bounds how much of a field is analyzed, so a field longer than the
+     * index's limit is highlighted in its first part instead of failing the search: {@code max_analyzed_offset}
+     * (Elasticsearch 7.12+), {@code max_analyzer_offset} (OpenSearch 2.2+); empty for older engines.
+     */
+    public java.util.Optional<String> highlightLimitParameter() {
+        if (flavor.equals(OPENSEARCH) && (major() > 2 || major() == 2 && minor() >= 2)) {
+            return java.util.Optional.of("max_analyzer_offset");
+        }
+        if (flavor.equals(ELASTICSEARCH) && (major() > 7 || major() == 7 && minor() >= 12)) {
+            return java.util.Optional.of("max_analyzed_offset");
+        }
+        return java.util.Optional.empty();
+    }
+
     @Override
     public String toString() {
         return flavor + " " + version;

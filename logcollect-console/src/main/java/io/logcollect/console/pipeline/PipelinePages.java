@@ -1,0 +1,75 @@
+package io.logcollect.console.pipeline;
+
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import io.logcollect.console.auth.Role;
+import io.logcollect.console.web.Guard;
+import io.logcollect.console.web.Page;
+import io.logcollect.console.web.Sessions;
+import io.logcollect.console.web.Templates;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The pipeline page: the central cluster's connectors and tasks, the sink's lag and its dead-letter queue. */
+public final class PipelinePages {
+
+    private final Optional<ConnectCluster> connect;
+    private final Optional<SinkBacklog> backlog;
+    private final Templates templates;
+
+    public PipelinePages(Optional<ConnectCluster> connect, Optional<SinkBacklog> backlog, Templates templates) {
+        this.connect = connect;
+        this.backlog = backlog;
+        this.templates = templates;
+    }
+
+    public void page(Context ctx) {
+        Map<String, Object> model = new HashMap<>();
+        model.put("page", new Page("Pipeline", "pipeline", Guard.viewer(ctx), Sessions.takeNotice(ctx)));
+        model.put("configured", connect.isPresent());
+        List<ConnectCluster.Connector> connectors = List.of();
+        String connectError = "";
+        if (connect.isPresent()) {
+            try {
+                connectors = connect.get().connectors();
+            } catch (IOException e) {
+                connectError = e.getMessage();
+            }
+        }
+        model.put("connectors", connectors);
+        model.put("connectError", connectError);
+        Optional<SinkBacklog.Backlog> read = Optional.empty();
+        String backlogError = "";
+        if (backlog.isPresent()) {
+            try {
+                read = Optional.of(backlog.get().read());
+            } catch (IOException e) {
+                backlogError = e.getMessage();
+            }
+        }
+        model.put("backlog", read);
+        model.put("backlogConfigured", backlog.isPresent());
+        model.put("backlogError", backlogError);
+        templates.render(ctx, "pipeline.jte", model);
+    }
+
+    /** POST: restarts one task of a connector (editor). */
+    public void restartTask(Context ctx) throws IOException {
+        Guard.require(ctx, Role.EDITOR);
+        if (connect.isEmpty()) {
+            throw new BadRequestResponse("no Connect cluster is configured (connect.rest.url)");
+        }
+        String connector = ctx.formParam("connector");
+        String task = ctx.formParam("task");
+        if (connector == null || task == null || !task.matches("\\d{1,5}")) {
+            throw new BadRequestResponse("a connector name and a task number are needed");
+        }
+        connect.get().restartTask(connector, Integer.parseInt(task));
+        Sessions.notice(ctx, "Asked Connect to restart task " + task + " of " + connector);
+        ctx.redirect("/pipeline");
+    }
+}

@@ -1,0 +1,15 @@
+package io.logcollect.console.search;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A log document as the pages show it.
+ *
+ * @param cursor    the document's sort values, encoded for a URL (search_after)
+ * @param segments  the message, cut where the query matched, control characters made visible
+ * @param truncated characters of the message not shown in a list (the document page shows them all)
+ */
+public record LogLine(String index, String id, String timestamp, String host, String path, long offset,
+                      List<Segment> segments, int truncated, Map<String, String> labels, String cursor) {
+}

@@ -1,0 +1,190 @@
+package io.logcollect.console.search;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * A search as the URL holds it, so it can be shared: the text, how it is read, the time range and the field
+ * filters. Builds the engine's {@code bool} query.
+ *
+ * @param text    what to look for in {@code message}; blank for everything
+ * @param lucene  Lucene syntax ({@code query_string}, whose syntax errors are reported) instead of
+ *                {@code simple_query_string} (which never fails)
+ * @param range   a quick range ({@code 15m}, {@code 1h}, ...) ending now, or {@code custom} for from/to
+ * @param from    start of the range, inclusive
+ * @param to      end of the range, inclusive
+ * @param filters field filters, ANDed
+ */
+public record LogQuery(String text, boolean lucene, String range, Instant from, Instant to, List<Filter> filters) {
+
+    /** The quick ranges offered, in order. */
+    public static final List<String> QUICK_RANGES = List.of("15m", "1h", "4h", "24h", "7d", "30d");
+    /** Fields a filter may name: the sidebar's and any label. */
+    private static final Pattern FILTERABLE = Pattern.compile("host\\.name|log\\.file\\.path|labels\\.[A-Za-z0-9_.-]+");
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** {@code field = value}, or {@code field != value} when excluded. */
+    public record Filter(String field, String value, boolean exclude) {
+        /** As the URL holds it: {@code field:value}, {@code -field:value}. */
+        public String token() {
+            return (exclude ? "-" : "") + field + ":" + value;
+        }
+
+        static Optional<Filter> parse(String token) {
+            boolean exclude = token.startsWith("-");
+            String rest = exclude ? token.substring(1) : token;
+            int colon = rest.indexOf(':');
+            if (colon <= 0 || !FILTERABLE.matcher(rest.substring(0, colon)).matches()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Filter(rest.substring(0, colon), rest.substring(colon + 1), exclude));
+        }
+    }
+
+    /**
+     * The search in request parameters; unknown or malformed ones fall back to the defaults (last 15 minutes,
+     * everything).
+     */
+    public static LogQuery fromParameters(Function<String, String> single, Function<String, List<String>> all,
+                                          Instant now) {
+        String text = Optional.ofNullable(single.apply("q")).orElse("").strip();
+        boolean lucene = "lucene".equals(single.apply("mode"));
+        String range = Optional.ofNullable(single.apply("range")).orElse("15m");
+        Instant from;
+        Instant to;
+        if (range.equals("custom")) {
+            to = instant(single.apply("to")).orElse(now);
+            from = instant(single.apply("from")).orElse(to.minus(Duration.ofMinutes(15)));
+            if (from.isAfter(to)) {
+                Instant swap = from;
+                from = to;
+                to = swap;
+            }
+        } else {
+            if (!QUICK_RANGES.contains(range)) {
+                range = "15m";
+            }
+            to = now;
+            from = now.minus(duration(range));
+        }
+        List<Filter> filters = new ArrayList<>();
+        for (String token : Optional.ofNullable(all.apply("f")).orElse(List.of())) {
+            Filter.parse(token).ifPresent(filters::add);
+        }
+        return new LogQuery(text, lucene, range, from, to, List.copyOf(filters));
+    }
+
+    static Duration duration(String quickRange) {
+        long amount = Long.parseLong(quickRange.substring(0, quickRange.length() - 1));
+        return switch (quickRange.charAt(quickRange.length() - 1)) {
+            case 'm' -> Duration.ofMinutes(amount);
+            case 'h' -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
+        };
+    }
+
+    private static Optional<Instant> instant(String text) {
+        if (text == null || text.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.parse(text.strip()));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The same search over another time range (a zoom), kept absolute. */
+    public LogQuery between(Instant newFrom, Instant newTo) {
+        return new LogQuery(text, lucene, "custom", newFrom, newTo, filters);
+    }
+
+    /** The same search with one more filter (or with it replaced when it names the same field and value). */
+    public LogQuery with(Filter filter) {
+        List<Filter> changed = new ArrayList<>(filters.stream()
+                .filter(f -> !(f.field().equals(filter.field()) && f.value().equals(filter.value()))).toList());
+        changed.add(filter);
+        return new LogQuery(text, lucene, range, from, to, List.copyOf(changed));
+    }
+
+    public LogQuery without(Filter filter) {
+        return new LogQuery(text, lucene, range, from, to,
+                filters.stream().filter(f -> !f.equals(filter)).toList());
+    }
+
+    /** The URL query string of this search (no leading {@code ?}). */
+    public String queryString() {
+        StringBuilder query = new StringBuilder();
+        append(query, "q", text);
+        if (lucene) {
+            append(query, "mode", "lucene");
+        }
+        append(query, "range", range);
+        if (range.equals("custom")) {
+            append(query, "from", from.toString());
+            append(query, "to", to.toString());
+        }
+        filters.forEach(filter -> append(query, "f", filter.token()));
+        return query.toString();
+    }
+
+    /** The query string with the range made absolute, for links that must keep showing the same documents. */
+    public String pinnedQueryString() {
+        return between(from, to).queryString();
+    }
+
+    private static void append(StringBuilder query, String name, String value) {
+        if (value == null || value.isEmpty()) {
+            return;
+        }
+        if (!query.isEmpty()) {
+            query.append('&');
+        }
+        query.append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+    }
+
+    /** The engine's query: the text in {@code message}, the time range and the filters. */
+    public ObjectNode toEngineQuery() {
+        ObjectNode query = MAPPER.createObjectNode();
+        ObjectNode bool = query.putObject("bool");
+        ArrayNode filter = bool.putArray("filter");
+        ObjectNode time = filter.addObject().putObject("range").putObject("@timestamp");
+        time.put("gte", from.toEpochMilli()).put("lte", to.toEpochMilli()).put("format", "epoch_millis");
+        ArrayNode mustNot = bool.putArray("must_not");
+        for (Filter f : filters) {
+            ObjectNode term = (f.exclude() ? mustNot : filter).addObject().putObject("term");
+            term.put(f.field(), f.value());
+        }
+        if (!text.isEmpty()) {
+            ArrayNode must = bool.putArray("must");
+            if (lucene) {
+                must.addObject().putObject("query_string").put("query", text).put("default_field", "message");
+            } else {
+                ObjectNode simple = must.addObject().putObject("simple_query_string");
+                simple.put("query", text).put("default_operator", "and").put("lenient", true);
+                simple.putArray("fields").add("message");
+            }
+        }
+        return query;
+    }
+
+    /** The filters as {@code field -> value} for the sidebar to tell which values are already filtered. */
+    public Map<String, Filter> filterIndex() {
+        java.util.HashMap<String, Filter> index = new java.util.HashMap<>();
+        filters.forEach(f -> index.put(f.field() + "\u0000" + f.value(), f));
+        return index;
+    }
+}

@@ -1,0 +1,410 @@
+package io.logcollect.console.search;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.logcollect.search.client.SearchAdmin;
+import org.apache.http.entity.ContentType;
+import org.apache.http.nio.entity.NStringEntity;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.Response;
+import org.elasticsearch.client.ResponseException;
+import org.elasticsearch.client.RestClient;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Searches the log indices of Elasticsearch or OpenSearch (both speak the same {@code _search} for what is used
+ * here): a page of documents newest first with matches highlighted and paging by {@code search_after}, the
+ * sidebar's top values, the histogram, one document, the lines around one, and the lines newer than a cursor.
+ */
+public final class LogSearch {
+
+    /** Characters of a message shown in a list; the document page shows it whole. */
+    public static final int SHOWN_CHARACTERS = 4_000;
+    static final List<String> SIDEBAR_FIELDS = List.of("host.name", "log.file.path");
+    private static final long[] INTERVALS = {1_000, 5_000, 10_000, 30_000, 60_000, 300_000, 600_000, 1_800_000,
+            3_600_000, 10_800_000, 43_200_000, 86_400_000, 604_800_000};
+    private static final int MAX_BUCKETS = 120;
+    private static final long LABEL_CACHE_MILLIS = 60_000;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final RestClient client;
+    private final String index;
+    /** Characters of a field the engine analyzes to highlight it (its own limit is usually a million). */
+    private static final int HIGHLIGHT_LIMIT = 500_000;
+
+    private volatile Optional<String> highlightLimitParameter;
+    private volatile List<String> labelFields = List.of();
+    private volatile long labelFieldsRead;
+
+    public LogSearch(RestClient client, String index) {
+        this.client = client;
+        this.index = index;
+    }
+
+    /** One page of documents matching the query, newest first, after the cursor (the first page without). */
+    public SearchResult search(LogQuery query, int size, Optional<String> after) throws IOException {
+        ObjectNode body = MAPPER.createObjectNode();
+        body.put("size", size);
+        body.put("track_total_hits", true);
+        body.set("query", query.toEngineQuery());
+        body.set("sort", sort("desc"));
+        after.flatMap(LogSearch::decodeCursor).ifPresent(values -> body.set("search_after", values));
+        body.set("highlight", highlight());
+        ObjectNode aggs = body.putObject("aggs");
+        List<String> sidebar = new ArrayList<>(SIDEBAR_FIELDS);
+        sidebar.addAll(labelFields());
+        for (String field : sidebar) {
+            aggs.putObject(field).putObject("terms").put("field", field).put("size", 10);
+        }
+        JsonNode response;
+        try {
+            response = post("/" + index + "/_search", body);
+        } catch (ResponseException e) {
+            Optional<String> reason = reason(e);
+            if (e.getResponse().getStatusLine().getStatusCode() == 400 && reason.isPresent()
+                    && reason.get().contains("analyze")) {
+                // a message longer than the engine highlights: show the page without highlights
+                body.remove("highlight");
+                response = post("/" + index + "/_search", body);
+            } else if (e.getResponse().getStatusLine().getStatusCode() == 400) {
+                return SearchResult.refused(reason.orElse("the search engine refused the query"));
+            } else {
+                throw e;
+            }
+        }
+        List<LogLine> lines = new ArrayList<>();
+        for (JsonNode hit : response.path("hits").path("hits")) {
+            lines.add(line(hit, SHOWN_CHARACTERS));
+        }
+        List<SearchResult.FieldValues> fields = new ArrayList<>();
+        for (String field : sidebar) {
+            List<SearchResult.Count> counts = new ArrayList<>();
+            for (JsonNode bucket : response.path("aggregations").path(field).path("buckets")) {
+                counts.add(new SearchResult.Count(Segment.visible(bucket.path("key").asText()),
+                        bucket.path("doc_count").asLong()));
+            }
+            if (!counts.isEmpty()) {
+                fields.add(new SearchResult.FieldValues(field, counts));
+            }
+        }
+        long total = response.path("hits").path("total").isObject()
+                ? response.path("hits").path("total").path("value").asLong()
+                : response.path("hits").path("total").asLong();
+        Optional<String> next = lines.size() == size ? Optional.of(lines.get(lines.size() - 1).cursor())
+                : Optional.empty();
+        return new SearchResult(total, lines, fields, next, Optional.empty(), response.path("took").asLong());
+    }
+
+    /** Hits over time in about {@value #MAX_BUCKETS} buckets or fewer, empty buckets included. */
+    public Histogram histogram(LogQuery query) throws IOException {
+        long span = Math.max(1, query.to().toEpochMilli() - query.from().toEpochMilli());
+        long interval = INTERVALS[INTERVALS.length - 1];
+        for (long candidate : INTERVALS) {
+            if (span / candidate <= MAX_BUCKETS) {
+                interval = candidate;
+                break;
+            }
+        }
+        ObjectNode body = MAPPER.createObjectNode();
+        body.put("size", 0);
+        body.put("track_total_hits", true);
+        body.set("query", query.toEngineQuery());
+        ObjectNode histogram = body.putObject("aggs").putObject("hits").putObject("date_histogram");
+        histogram.put("field", "@timestamp").put("fixed_interval", (interval / 1000) + "s").put("min_doc_count", 0);
+        histogram.putObject("extended_bounds").put("min", query.from().toEpochMilli())
+                .put("max", query.to().toEpochMilli());
+        JsonNode response;
+        try {
+            response = post("/" + index + "/_search", body);
+        } catch (ResponseException e) {
+            if (e.getResponse().getStatusLine().getStatusCode() == 400) {
+                return new Histogram(interval, List.of(), 0);
+            }
+            throw e;
+        }
+        List<Histogram.Bucket> buckets = new ArrayList<>();
+        for (JsonNode bucket : response.path("aggregations").path("hits").path("buckets")) {
+            buckets.add(new Histogram.Bucket(bucket.path("key").asLong(), bucket.path("doc_count").asLong()));
+        }
+        return new Histogram(interval, buckets, response.path("took").asLong());
+    }
+
+    /** One document by its index and id, with its whole message. */
+    public Optional<Document> document(String documentIndex, String id) throws IOException {
+        Request request = new Request("GET", "/" + encode(documentIndex) + "/_doc/" + encode(id));
+        JsonNode response;
+        try {
+            response = read(client.performRequest(request));
+        } catch (ResponseException e) {
+            if (e.getResponse().getStatusLine().getStatusCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        if (!response.path("found").asBoolean()) {
+            return Optional.empty();
+        }
+        LogLine line = line(response, Integer.MAX_VALUE);
+        Map<String, String> fields = new LinkedHashMap<>();
+        flatten("", response.path("_source"), fields);
+        return Optional.of(new Document(line, fields));
+    }
+
+    /**
+     * The {@code count} lines before and after a line in its own file (same host and path, by offset), oldest
+     * first, the line itself included.
+     */
+    public Optional<Surrounding> surrounding(String documentIndex, String id, int count) throws IOException {
+        Optional<Document> found = document(documentIndex, id);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        LogLine center = found.get().line();
+        List<LogLine> before = around(center, "lt", "desc", count);
+        Collections.reverse(before);
+        List<LogLine> after = around(center, "gt", "asc", count);
+        return Optional.of(new Surrounding(center, before, after));
+    }
+
+    /**
+     * Lines newer than the cursor, oldest first, at most {@code limit}; with no cursor, none, and a cursor at
+     * {@code now}.
+     */
+    public Tail tail(LogQuery query, Optional<String> cursor, Instant now, int limit) throws IOException {
+        Optional<ArrayNode> position = cursor.flatMap(LogSearch::decodeCursor);
+        if (position.isEmpty()) {
+            return new Tail(List.of(), encodeCursor(MAPPER.createArrayNode().add(now.toEpochMilli()).add(-1L).add("")));
+        }
+        Instant since = Instant.ofEpochMilli(position.get().get(0).asLong());
+        LogQuery live = query.between(since, now.plusSeconds(3600));
+        ObjectNode body = MAPPER.createObjectNode();
+        body.put("size", limit);
+        body.set("query", live.toEngineQuery());
+        body.set("sort", sort("asc"));
+        body.set("search_after", position.get());
+        body.set("highlight", highlight());
+        JsonNode response;
+        try {
+            response = post("/" + index + "/_search", body);
+        } catch (ResponseException e) {
+            if (e.getResponse().getStatusLine().getStatusCode() == 400) {
+                return new Tail(List.of(), cursor.get());
+            }
+            throw e;
+        }
+        List<LogLine> lines = new ArrayList<>();
+        for (JsonNode hit : response.path("hits").path("hits")) {
+            lines.add(line(hit, SHOWN_CHARACTERS));
+        }
+        String next = lines.isEmpty() ? cursor.get() : lines.get(lines.size() - 1).cursor();
+        return new Tail(lines, next);
+    }
+
+    /** Hits over time. */
+    public record Histogram(long intervalMillis, List<Bucket> buckets, long tookMillis) {
+        public record Bucket(long start, long count) {
+        }
+    }
+
+    /** A document whole: its line and every field flattened to dotted names. */
+    public record Document(LogLine line, Map<String, String> fields) {
+    }
+
+    public record Surrounding(LogLine center, List<LogLine> before, List<LogLine> after) {
+    }
+
+    /** New lines and the cursor to ask from next time. */
+    public record Tail(List<LogLine> lines, String cursor) {
+    }
+
+    private List<LogLine> around(LogLine center, String direction, String order, int count) throws IOException {
+        ObjectNode body = MAPPER.createObjectNode();
+        body.put("size", count);
+        ObjectNode bool = body.putObject("query").putObject("bool");
+        ArrayNode filter = bool.putArray("filter");
+        filter.addObject().putObject("term").put("host.name", center.host());
+        filter.addObject().putObject("term").put("log.file.path", center.path());
+        filter.addObject().putObject("range").putObject("log.offset").put(direction, center.offset());
+        body.putArray("sort").addObject().putObject("log.offset").put("order", order);
+        JsonNode response = post("/" + index + "/_search", body);
+        List<LogLine> lines = new ArrayList<>();
+        for (JsonNode hit : response.path("hits").path("hits")) {
+            lines.add(line(hit, SHOWN_CHARACTERS));
+        }
+        return lines;
+    }
+
+    private List<String> labelFields() {
+        long now = System.currentTimeMillis();
+        if (now - labelFieldsRead < LABEL_CACHE_MILLIS) {
+            return labelFields;
+        }
+        TreeSet<String> names = new TreeSet<>();
+        try {
+            Request request = new Request("GET", "/" + index + "/_mapping/field/labels.*");
+            request.addParameter("ignore_unavailable", "true");
+            request.addParameter("allow_no_indices", "true");
+            JsonNode response = read(client.performRequest(request));
+            response.forEach(indexMapping -> indexMapping.path("mappings").fieldNames().forEachRemaining(names::add));
+        } catch (IOException e) {
+            return labelFields;
+        }
+        labelFields = List.copyOf(names);
+        labelFieldsRead = now;
+        return labelFields;
+    }
+
+    private Optional<String> highlightLimitParameter() {
+        Optional<String> parameter = highlightLimitParameter;
+        if (parameter == null) {
+            try {
+                parameter = new SearchAdmin(client).detect().highlightLimitParameter();
+            } catch (IOException | RuntimeException e) {
+                return Optional.empty();
+            }
+            highlightLimitParameter = parameter;
+        }
+        return parameter;
+    }
+
+    private static ArrayNode sort(String order) {
+        ArrayNode sort = MAPPER.createArrayNode();
+        sort.addObject().putObject("@timestamp").put("order", order);
+        sort.addObject().putObject("log.offset").put("order", order).put("unmapped_type", "long");
+        sort.addObject().putObject("event.id").put("order", order).put("unmapped_type", "keyword");
+        return sort;
+    }
+
+    private ObjectNode highlight() {
+        ObjectNode highlight = MAPPER.createObjectNode();
+        highlightLimitParameter().ifPresent(parameter -> highlight.put(parameter, HIGHLIGHT_LIMIT));
+        highlight.putArray("pre_tags").add(Segment.MARK_START);
+        highlight.putArray("post_tags").add(Segment.MARK_END);
+        highlight.putObject("fields").putObject("message").put("number_of_fragments", 0);
+        return highlight;
+    }
+
+    private static LogLine line(JsonNode hit, int limit) {
+        JsonNode source = hit.path("_source");
+        String message = source.path("message").asText("");
+        JsonNode highlighted = hit.path("highlight").path("message");
+        String shown = highlighted.isArray() && !highlighted.isEmpty() ? withHighlights(message,
+                highlighted.get(0).asText()) : message;
+        Map<String, String> labels = new LinkedHashMap<>();
+        source.path("labels").fields().forEachRemaining(e -> labels.put(Segment.visible(e.getKey()),
+                Segment.visible(e.getValue().asText())));
+        String cursor = hit.has("sort") ? encodeCursor((ArrayNode) hit.get("sort")) : "";
+        return new LogLine(hit.path("_index").asText(), hit.path("_id").asText(),
+                source.path("@timestamp").asText(""), Segment.visible(source.path("host").path("name").asText("")),
+                Segment.visible(source.path("log").path("file").path("path").asText("")),
+                source.path("log").path("offset").asLong(-1), Segment.split(shown, limit),
+                Math.max(0, message.length() - limit), labels, cursor);
+    }
+
+    /**
+     * The message with the engine's highlight markers. The engine trims what it returns (leading tabs, control
+     * characters), so the highlighted text is put back where it stands in the message; if it cannot be found
+     * there, the message is shown without highlights rather than changed.
+     */
+    static String withHighlights(String message, String highlighted) {
+        String plain = highlighted.replace(Segment.MARK_START, "").replace(Segment.MARK_END, "");
+        int at = message.indexOf(plain);
+        if (at < 0) {
+            return message;
+        }
+        return message.substring(0, at) + highlighted + message.substring(at + plain.length());
+    }
+
+    private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                flatten(prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey(), field.getValue(), out);
+            }
+        } else if (node.isArray()) {
+            List<String> values = new ArrayList<>();
+            node.forEach(item -> values.add(item.isValueNode() ? item.asText() : item.toString()));
+            out.put(Segment.visible(prefix), Segment.visible(String.join(", ", values)));
+        } else {
+            out.put(Segment.visible(prefix), Segment.visible(node.asText()));
+        }
+    }
+
+    static String encodeCursor(ArrayNode sortValues) {
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(sortValues.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The sort values of a cursor; empty when it is not one of ours (time, offset, id). */
+    static Optional<ArrayNode> decodeCursor(String cursor) {
+        try {
+            JsonNode node = MAPPER.readTree(Base64.getUrlDecoder().decode(cursor));
+            if (node instanceof ArrayNode array && array.size() == 3 && array.get(0).isNumber()
+                    && array.get(1).isNumber() && array.get(2).isTextual()) {
+                return Optional.of(array);
+            }
+        } catch (IllegalArgumentException | IOException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    private JsonNode post(String endpoint, ObjectNode body) throws IOException {
+        Request request = new Request("POST", endpoint);
+        request.addParameter("ignore_unavailable", "true");
+        request.addParameter("allow_no_indices", "true");
+        request.setEntity(new NStringEntity(body.toString(), ContentType.APPLICATION_JSON));
+        return read(client.performRequest(request));
+    }
+
+    private static JsonNode read(Response response) throws IOException {
+        try (InputStream in = response.getEntity().getContent()) {
+            return MAPPER.readTree(in);
+        }
+    }
+
+    /** The engine's reason for refusing a request: the innermost cause it names. */
+    private static Optional<String> reason(ResponseException e) {
+        try (InputStream in = e.getResponse().getEntity().getContent()) {
+            JsonNode error = MAPPER.readTree(in).path("error");
+            JsonNode cause = error;
+            while (cause.has("caused_by")) {
+                cause = cause.get("caused_by");
+            }
+            JsonNode root = error.path("root_cause").path(0);
+            String reason = cause.path("reason").asText(root.path("reason").asText(error.path("reason").asText("")));
+            return reason.isEmpty() ? Optional.empty() : Optional.of(reason);
+        } catch (IOException | RuntimeException parse) {
+            return Optional.empty();
+        }
+    }
+
+    private static String encode(String part) {
+        return URLEncoder.encode(part, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    static String json(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

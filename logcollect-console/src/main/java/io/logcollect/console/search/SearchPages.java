@@ -1,0 +1,110 @@
+package io.logcollect.console.search;
+
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import io.javalin.http.NotFoundResponse;
+import io.logcollect.console.web.Guard;
+import io.logcollect.console.web.Page;
+import io.logcollect.console.web.Sessions;
+import io.logcollect.console.web.Templates;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The search page and what it loads: histogram data, one document, surrounding lines, live tail. */
+public final class SearchPages {
+
+    static final int PAGE_SIZE = 50;
+    static final int MAX_PAGE_SIZE = 500;
+    private static final int SURROUNDING = 20;
+    private static final int TAIL_LIMIT = 200;
+
+    private final LogSearch search;
+    private final Templates templates;
+
+    public SearchPages(LogSearch search, Templates templates) {
+        this.search = search;
+        this.templates = templates;
+    }
+
+    public void page(Context ctx) throws IOException {
+        LogQuery query = query(ctx);
+        Optional<String> after = Optional.ofNullable(ctx.queryParam("after")).filter(a -> !a.isBlank());
+        int size = size(ctx);
+        SearchResult result = search.search(query, size, after);
+        if (result.error().isPresent()) {
+            ctx.status(400);
+        }
+        Map<String, Object> model = new HashMap<>();
+        model.put("page", page(ctx, "Search"));
+        model.put("query", query);
+        model.put("result", result);
+        model.put("paged", after.isPresent());
+        model.put("size", size);
+        model.put("live", "1".equals(ctx.queryParam("live")));
+        model.put("tailCursor", search.tail(query, Optional.empty(), Instant.now(), 0).cursor());
+        templates.render(ctx, "search/page.jte", model);
+    }
+
+    /** The histogram's buckets as JSON, for the chart: {@code {"interval": ms, "buckets": [[start, count], ...]}}. */
+    public void histogram(Context ctx) throws IOException {
+        LogSearch.Histogram histogram = search.histogram(query(ctx));
+        long[][] buckets = histogram.buckets().stream().map(b -> new long[] {b.start(), b.count()})
+                .toArray(long[][]::new);
+        ctx.contentType("application/json").result(LogSearch.json(Map.of("interval", histogram.intervalMillis(),
+                "buckets", buckets)));
+    }
+
+    public void document(Context ctx) throws IOException {
+        LogSearch.Document document = search.document(param(ctx, "index"), param(ctx, "id"))
+                .orElseThrow(() -> new NotFoundResponse("no such document"));
+        templates.render(ctx, "search/document.jte", Map.of("page", page(ctx, "Document"), "document", document));
+    }
+
+    public void surrounding(Context ctx) throws IOException {
+        LogSearch.Surrounding surrounding = search.surrounding(param(ctx, "index"), param(ctx, "id"), SURROUNDING)
+                .orElseThrow(() -> new NotFoundResponse("no such document"));
+        templates.render(ctx, "search/surrounding.jte", Map.of("page", page(ctx, "Surrounding lines"),
+                "surrounding", surrounding));
+    }
+
+    /** Lines newer than the cursor, newest first, and the poller that asks for the next ones (htmx fragment). */
+    public void tail(Context ctx) throws IOException {
+        LogQuery query = query(ctx);
+        LogSearch.Tail tail = search.tail(query, Optional.ofNullable(ctx.queryParam("cursor")), Instant.now(),
+                TAIL_LIMIT);
+        List<LogLine> newestFirst = new java.util.ArrayList<>(tail.lines());
+        java.util.Collections.reverse(newestFirst);
+        templates.render(ctx, "search/tail.jte", Map.of("query", query, "lines", newestFirst, "cursor",
+                tail.cursor()));
+    }
+
+    /** Lines per page: {@value #PAGE_SIZE} unless the URL asks for 10 to {@value #MAX_PAGE_SIZE}. */
+    private static int size(Context ctx) {
+        String size = ctx.queryParam("size");
+        if (size == null || !size.matches("\\d{1,4}")) {
+            return PAGE_SIZE;
+        }
+        return Math.max(10, Math.min(MAX_PAGE_SIZE, Integer.parseInt(size)));
+    }
+
+    private static LogQuery query(Context ctx) {
+        return LogQuery.fromParameters(ctx::queryParam, ctx::queryParams, Instant.now());
+    }
+
+    private static String param(Context ctx, String name) {
+        String value = ctx.queryParam(name);
+        if (value == null || value.isBlank()) {
+            throw new BadRequestResponse("'" + name + "' is missing");
+        }
+        return value;
+    }
+
+    private static Page page(Context ctx, String title) {
+        return new Page(title, "search", Guard.viewer(ctx), Sessions.takeNotice(ctx));
+    }
+}

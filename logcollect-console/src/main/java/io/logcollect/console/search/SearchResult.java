@@ -1,0 +1,29 @@
+package io.logcollect.console.search;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One page of a search.
+ *
+ * @param total     how many documents match (exact)
+ * @param lines     this page, newest first
+ * @param fields    the sidebar: top values of host.name, log.file.path and every labels.* field
+ * @param next      the cursor of the page after this one, if there is one
+ * @param error     why the engine refused the query (a Lucene syntax error), shown instead of results
+ * @param tookMillis the engine's own time for the query
+ */
+public record SearchResult(long total, List<LogLine> lines, List<FieldValues> fields, Optional<String> next,
+                           Optional<String> error, long tookMillis) {
+
+    /** The most frequent values of a field among the matches. */
+    public record FieldValues(String field, List<Count> values) {
+    }
+
+    public record Count(String value, long count) {
+    }
+
+    static SearchResult refused(String error) {
+        return new SearchResult(0, List.of(), List.of(), Optional.empty(), Optional.of(error), 0);
+    }
+}

@@ -1,0 +1,76 @@
+package io.logcollect.console.web;
+
+import io.javalin.http.Context;
+import io.javalin.http.ForbiddenResponse;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.UnauthorizedResponse;
+import io.logcollect.console.auth.Role;
+import io.logcollect.console.auth.UserDirectory;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * Runs before every request: nobody past the login page without a session, no change without the session's
+ * CSRF token, and the user's role read again at every request (a user removed from the file is out at once).
+ */
+public final class Guard {
+
+    static final String VIEWER = "logcollect.viewer";
+
+    private final UserDirectory users;
+
+    public Guard(UserDirectory users) {
+        this.users = users;
+    }
+
+    public void before(Context ctx) {
+        String path = ctx.path();
+        if (path.startsWith("/webjars/") || path.startsWith("/static/")) {
+            return;
+        }
+        boolean change = ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD;
+        if (change && !Sessions.csrfMatches(ctx)) {
+            throw new ForbiddenResponse("this form is out of date or did not come from the console: "
+                    + "load the page again");
+        }
+        if (path.equals("/login")) {
+            return;
+        }
+        Optional<String> name = Sessions.user(ctx);
+        Optional<Role> role = name.flatMap(users::roleOf);
+        if (role.isEmpty()) {
+            if (name.isPresent()) {
+                // the user was removed from the users file: the session is worth nothing now
+                Sessions.logOut(ctx);
+            }
+            if (change || ctx.header("HX-Request") != null) {
+                throw new UnauthorizedResponse("log in first");
+            }
+            String next = ctx.queryString() == null ? path : path + "?" + ctx.queryString();
+            ctx.redirect("/login?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8), HttpStatus.FOUND);
+            return;
+        }
+        ctx.attribute(VIEWER, new Viewer(name.get(), role.get(), Sessions.csrfToken(ctx)));
+    }
+
+    /** Who is logged in; only on requests the guard let through. */
+    public static Viewer viewer(Context ctx) {
+        Viewer viewer = ctx.attribute(VIEWER);
+        if (viewer == null) {
+            throw new UnauthorizedResponse("log in first");
+        }
+        return viewer;
+    }
+
+    /** Refuses the request unless the user's role allows what it needs. */
+    public static void require(Context ctx, Role needed) {
+        Viewer viewer = viewer(ctx);
+        if (!viewer.role().allows(needed)) {
+            throw new ForbiddenResponse("this needs the " + needed.label() + " role; " + viewer.name() + " is "
+                    + viewer.role().label());
+        }
+    }
+}

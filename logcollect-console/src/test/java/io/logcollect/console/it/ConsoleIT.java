@@ -1,0 +1,539 @@
+package io.logcollect.console.it;
+
+import at.favre.lib.crypto.bcrypt.BCrypt;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Response;
+import com.microsoft.playwright.options.Cookie;
+import io.logcollect.console.ConsoleSettings;
+import io.logcollect.console.web.ConsoleServer;
+import io.logcollect.es.client.IndexTemplates;
+import io.logcollect.etcd.client.EtcdSettings;
+import io.logcollect.etcd.client.EtcdStore;
+import io.logcollect.policies.store.Change;
+import io.logcollect.policies.store.PolicyStore;
+import io.logcollect.policies.store.SaveOutcome;
+import io.logcollect.search.client.ConnectionSettings;
+import io.logcollect.testkit.ConnectWorker;
+import io.logcollect.testkit.EtcdServer;
+import io.logcollect.testkit.HttpJson;
+import io.logcollect.testkit.KafkaBroker;
+import io.logcollect.testkit.SearchNode;
+import io.logcollect.testkit.TestServices;
+import io.logcollect.testkit.Workspace;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The console in a real browser (Debian's Chromium through Playwright) against real etcd, OpenSearch, Kafka, a
+ * central Connect worker running the sink and an agent worker running the tail connector with the provider.
+ */
+class ConsoleIT {
+
+    private static final String PREFIX = "/logcollect/policies";
+    private static final String PASSWORD = "correct horse battery";
+    private static final String BULK_INDEX = "console_bulk-2026.12.03";
+    private static final int BULK_LINES = 12_000;
+
+    private static KafkaBroker kafka;
+    private static EtcdServer etcd;
+    private static SearchNode search;
+    private static ConnectWorker central;
+    private static ConsoleServer console;
+    private static EtcdStore etcdStore;
+    private static PolicyStore store;
+    private static String base;
+    private static Instant bulkNewest;
+
+    @BeforeAll
+    static void start() throws IOException {
+        kafka = TestServices.kafka();
+        etcd = TestServices.etcd();
+        search = TestServices.opensearch();
+        central = ConnectWorker.distributed(kafka).start();
+        Path users = Workspace.newDirectory("console-users").resolve("users");
+        Files.writeString(users, "# the console's users\n"
+                + "admin:admin:" + hash() + "\n"
+                + "ann:editor:" + hash() + "\n"
+                + "vic:viewer:" + hash() + "\n");
+        ConsoleSettings settings = new ConsoleSettings("127.0.0.1", 0, users, Optional.empty(), null,
+                EtcdSettings.fromParameters(Map.of("endpoints", etcd.endpoint())), PREFIX, List.of(),
+                new ConnectionSettings(List.of(search.url()), null, null, null, null, false, 5_000, 30_000, 4, null,
+                        null, null, null, null, null, null, true),
+                "*,-logcollect-*,-.*", "logcollect-status-*", "logcollect-metrics-*",
+                Optional.of(new ConsoleSettings.ConnectCluster(java.net.URI.create(central.restUrl()), null, null)),
+                Optional.of(kafka.bootstrapServers()), "console-sink", "console-dlq");
+        console = ConsoleServer.start(settings);
+        base = console.url();
+        etcdStore = new EtcdStore(EtcdSettings.fromParameters(Map.of("endpoints", etcd.endpoint())));
+        store = new PolicyStore(etcdStore, PREFIX, null);
+        loadBulkLines();
+    }
+
+    @AfterAll
+    static void stop() {
+        console.stop();
+        etcdStore.close();
+        central.stop();
+    }
+
+    private static String hash() {
+        return BCrypt.withDefaults().hashToString(4, PASSWORD.toCharArray());
+    }
+
+    private static Page logIn(String user) {
+        Page page = Browser.newPage();
+        page.navigate(base + "/login");
+        page.fill("#username", user);
+        page.fill("#password", PASSWORD);
+        page.click("#login");
+        page.waitForURL(url -> !url.contains("/login"));
+        return page;
+    }
+
+    @Test
+    void nobodyGetsInWithoutLoggingInAndLoggingOutEndsTheSession() {
+        Page page = Browser.newPage();
+        page.navigate(base + "/search?q=timeout");
+        assertTrue(page.url().startsWith(base + "/login?next="), page.url());
+        Browser.screenshot(page, "login");
+
+        page.fill("#username", "ann");
+        page.fill("#password", "wrong");
+        page.click("#login");
+        assertEquals("Wrong user name or password", page.textContent("#login-error").strip());
+
+        page.fill("#username", "ann");
+        page.fill("#password", PASSWORD);
+        Response landed = page.waitForNavigation(() -> page.click("#login"));
+        assertEquals(base + "/search?q=timeout", page.url());
+        String csp = landed.headers().get("content-security-policy");
+        assertTrue(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), csp);
+        Cookie session = page.context().cookies().stream().filter(c -> c.name.equals("LOGCOLLECT_SESSION"))
+                .findFirst().orElseThrow();
+        assertTrue(session.httpOnly);
+        assertEquals(com.microsoft.playwright.options.SameSiteAttribute.STRICT, session.sameSite);
+        assertEquals("ann (editor)", page.textContent("#user").strip());
+
+        page.click("#logout");
+        page.waitForURL(base + "/login");
+        page.navigate(base + "/policies");
+        assertTrue(page.url().startsWith(base + "/login"), page.url());
+        page.context().close();
+    }
+
+    @Test
+    void failedLoginsAreThrottled() {
+        Page page = Browser.newPage();
+        for (int i = 0; i < 5; i++) {
+            page.navigate(base + "/login");
+            page.fill("#username", "throttled-user");
+            page.fill("#password", "guess " + i);
+            page.click("#login");
+            assertEquals("Wrong user name or password", page.textContent("#login-error").strip());
+        }
+        page.navigate(base + "/login");
+        page.fill("#username", "throttled-user");
+        page.fill("#password", "guess 6");
+        page.click("#login");
+        assertTrue(page.textContent("#login-error").startsWith("Too many failed logins"));
+        page.context().close();
+    }
+
+    @Test
+    void aViewerSeesNoEditControlsAndIsRefusedAChange() {
+        long revision = saved(store.save("viewed", "[{\"id\":\"a\",\"paths\":[\"/var/log/a.log\"],\"topic\":\"t\"}]",
+                store.read("viewed").map(v -> v.modRevision()).orElse(0L), Change.now("setup", "")));
+        Page page = logIn("vic");
+        page.navigate(base + "/policies/viewed");
+        assertEquals(0, page.locator("#save").count());
+        assertEquals(0, page.locator("#delete-policy").count());
+        assertEquals("View", page.textContent("#entries .edit-entry").strip());
+        Object status = page.evaluate("() => fetch('/policies/viewed', {method: 'POST', headers: {'Content-Type': "
+                + "'application/x-www-form-urlencoded'}, body: 'document=[]&expected_revision=" + revision
+                + "&_csrf=' + encodeURIComponent(document.body.dataset.csrf)}).then(r => r.status)");
+        assertEquals(403, ((Number) status).intValue());
+        assertEquals(revision, store.read("viewed").orElseThrow().modRevision());
+        page.context().close();
+    }
+
+    @Test
+    void aChangeWithoutTheSessionsTokenIsRefused() {
+        long revision = saved(store.save("guarded", "[{\"id\":\"a\",\"paths\":[\"/var/log/a.log\"],\"topic\":\"t\"}]",
+                store.read("guarded").map(v -> v.modRevision()).orElse(0L), Change.now("setup", "")));
+        Page page = logIn("ann");
+        Object withoutToken = page.evaluate("() => fetch('/policies/guarded', {method: 'POST', headers: "
+                + "{'Content-Type': 'application/x-www-form-urlencoded'}, body: 'document=[]&expected_revision="
+                + revision + "'}).then(r => r.status)");
+        Object wrongToken = page.evaluate("() => fetch('/policies/guarded', {method: 'POST', headers: "
+                + "{'Content-Type': 'application/x-www-form-urlencoded'}, body: 'document=[]&expected_revision="
+                + revision + "&_csrf=forged'}).then(r => r.status)");
+        assertEquals(403, ((Number) withoutToken).intValue());
+        assertEquals(403, ((Number) wrongToken).intValue());
+        assertEquals(revision, store.read("guarded").orElseThrow().modRevision());
+        page.context().close();
+    }
+
+    @Test
+    void anEditorFixesAFieldSeesAConflictComparesAndRollsBack() {
+        String first = "[{\"id\":\"nginx\",\"paths\":[\"/var/log/nginx/access.log\"],\"topic\":\"web_log\"}]";
+        long firstRevision = saved(store.save("web", first, store.read("web").map(v -> v.modRevision()).orElse(0L),
+                Change.now("setup", "first cut")));
+        Page page = logIn("ann");
+        page.navigate(base + "/policies");
+        Browser.screenshot(page, "policies");
+        page.click("a.policy-link:text-is('web')");
+        page.click("#entries .edit-entry");
+        page.fill("#f-topic", "not a topic!");
+        page.fill("#f-comment", "move to the new topic");
+        page.click("#save-entry");
+        assertTrue(page.textContent("#error-topic").contains("topic"), page.textContent("#error-topic"));
+        assertTrue(page.locator(".field.bad #f-topic").isVisible());
+        Browser.screenshot(page, "policy-entry-error");
+        assertEquals(firstRevision, store.read("web").orElseThrow().modRevision(), "an invalid entry was saved");
+
+        page.fill("#f-topic", "web_v2");
+        page.click("#save-entry");
+        assertTrue(page.textContent("#notice").startsWith("Saved entry 'nginx' of policy 'web' at revision"));
+        long secondRevision = store.read("web").orElseThrow().modRevision();
+        assertTrue(store.read("web").orElseThrow().value().contains("\"web_v2\""));
+        assertEquals("ann", store.history("web").get(0).author());
+        assertEquals("move to the new topic", store.history("web").get(0).comment());
+
+        page.navigate(base + "/policies/web");
+        String mine = page.inputValue("#document").replace("web_v2", "web_mine");
+        saved(store.save("web", store.read("web").orElseThrow().value().replace("web_v2", "web_theirs"),
+                secondRevision, Change.now("bob", "meanwhile")));
+        page.fill("#document", mine);
+        page.fill("#comment", "mine");
+        page.click("#save");
+        assertTrue(page.textContent("#conflict").contains("You started from revision " + secondRevision));
+        String diff = page.textContent("#diff");
+        assertTrue(diff.contains("-  \"topic\" : \"web_theirs\"") && diff.contains("+  \"topic\" : \"web_mine\""),
+                diff);
+        Browser.screenshot(page, "policy-conflict");
+        assertTrue(store.read("web").orElseThrow().value().contains("web_theirs"), "their change was overwritten");
+
+        page.navigate(base + "/policies/web/history");
+        List<String> authors = page.locator("#history tbody tr td:nth-child(3)").allTextContents();
+        assertEquals(List.of("bob", "ann", "setup"), authors.subList(0, 3));
+        page.fill("#diff-from", String.valueOf(firstRevision));
+        page.click("#compare-button");
+        String changes = page.textContent("#diff");
+        assertTrue(changes.contains("-  \"topic\" : \"web_log\"") && changes.contains("+  \"topic\" : \"web_theirs\""),
+                changes);
+        Browser.screenshot(page, "policy-diff");
+
+        page.navigate(base + "/policies/web/history");
+        Locator firstRow = page.locator("#history tr[data-revision='" + firstRevision + "']");
+        firstRow.locator("input[name=comment]").fill("back to the first cut");
+        firstRow.locator("button.rollback").click();
+        assertTrue(page.textContent("#notice").startsWith("Rolled policy 'web' back to revision " + firstRevision));
+        assertEquals(first, store.read("web").orElseThrow().value());
+        page.navigate(base + "/policies/web/history");
+        Browser.screenshot(page, "policy-history");
+        page.context().close();
+    }
+
+    @Test
+    void anEntryAddedInTheConsoleIsCollectedByARealAgentSearchableAndTheAgentGoesOfflineWhenKilled()
+            throws IOException {
+        Path logs = Workspace.newDirectory("console-e2e");
+        Path first = logs.resolve("first.log");
+        Path added = logs.resolve("added.log");
+        Files.writeString(first, "first line\n");
+        saved(store.save("shop", "[{\"id\":\"first\",\"paths\":[\"" + first + "\"],\"topic\":\"console_shop\","
+                + "\"start_at\":\"beginning\"}]", store.read("shop").map(v -> v.modRevision()).orElse(0L),
+                Change.now("setup", "")));
+        central.putConnector("console-sink", Map.of("connector.class", "io.logcollect.es.ElasticsearchSinkConnector",
+                "tasks.max", "1", "topics", "console_shop,logcollect-status", "connection.url", search.url(),
+                "linger.ms", "100"));
+        central.awaitRunning("console-sink", 1, Duration.ofMinutes(1));
+        ConnectWorker agent = agent(logs);
+
+        Page page = logIn("ann");
+        page.navigate(base + "/policies/shop/entries/new");
+        page.fill("#f-id", "added");
+        page.fill("#f-paths", added.toString());
+        page.fill("#f-topic", "console_shop");
+        page.selectOption("#f-start_at", "beginning");
+        page.fill("#f-fields", "app=shop\nkind=added");
+        page.fill("#f-comment", "collect the added log");
+        page.click("#save-entry");
+        assertTrue(page.textContent("#notice").startsWith("Saved entry 'added'"), page.textContent("#notice"));
+        long revision = store.read("shop").orElseThrow().modRevision();
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            lines.add("consoletoken order " + i + " shipped");
+        }
+        Files.write(added, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+
+        await(Duration.ofSeconds(90), () -> {
+            page.navigate(base + "/search?q=consoletoken&range=1h");
+            return page.textContent("#total").strip().equals("30");
+        }, "the added file's lines did not reach the search page");
+        List<String> shown = page.locator("#hits pre.message").allTextContents();
+        List<String> expected = new ArrayList<>(lines);
+        java.util.Collections.reverse(expected);
+        assertEquals(expected, shown);
+        assertEquals("consoletoken", page.locator("#hits mark").first().textContent());
+        Browser.screenshot(page, "search");
+
+        await(Duration.ofSeconds(30), () -> {
+            page.navigate(base + "/policies/shop");
+            return page.textContent("body").contains("1 of 1 agent on revision " + revision);
+        }, "the rollout never showed the agent on the new revision");
+        Browser.screenshot(page, "policy");
+
+        String host = java.net.InetAddress.getLocalHost().getHostName();
+        await(Duration.ofSeconds(60), () -> {
+            page.navigate(base + "/agents");
+            Locator row = page.locator("#agents tr[data-host='" + host + "']");
+            return row.count() == 1 && row.getAttribute("class").equals("online")
+                    && row.locator("td:nth-child(6)").textContent().strip().equals("2");
+        }, "the agent never showed online with its two files");
+        Browser.screenshot(page, "agents");
+        page.navigate(base + "/agents/" + host);
+        page.waitForSelector("#charts[data-ready=true]");
+        assertTrue(page.textContent("#tasks").contains("agent-shop-0"));
+        Browser.screenshot(page, "agent");
+
+        agent.kill();
+        long killed = System.nanoTime();
+        await(Duration.ofSeconds(30), () -> {
+            page.navigate(base + "/agents");
+            Locator row = page.locator("#agents tr[data-host='" + host + "']");
+            return row.count() == 1 && row.getAttribute("class").equals("offline")
+                    && row.locator(".state").textContent().contains("last seen");
+        }, "the killed agent did not show offline within 30 s");
+        System.out.printf("agent shown offline %.1f s after kill -9%n", (System.nanoTime() - killed) / 1e9);
+        page.context().close();
+    }
+
+    @Test
+    void searchHighlightsFiltersPagesPastTenThousandAndShowsEveryLineAsText() {
+        Page page = logIn("vic");
+        List<String> dialogs = new CopyOnWriteArrayList<>();
+        page.onDialog(dialog -> {
+            dialogs.add(dialog.message());
+            dialog.dismiss();
+        });
+        page.navigate(base + "/search?q=evil&range=24h");
+        assertEquals("4", page.textContent("#total").strip());
+        List<String> messages = page.locator("#hits pre.message").allTextContents();
+        assertTrue(messages.contains("<img src=x onerror=alert(1)> evil"), messages.toString());
+        assertTrue(messages.contains("<script>alert(1)</script> evil"), messages.toString());
+        assertTrue(messages.contains("\u241b[31mred\u241b[0m evil"), messages.toString());
+        assertTrue(messages.stream().anyMatch(m -> m.startsWith("x".repeat(100)) && m.endsWith("more characters")),
+                "the 1 MB line is not cut");
+        assertEquals(0, page.locator("#hits script, #hits img").count());
+        assertEquals(List.of("evil", "evil", "evil"), page.locator("#hits mark").allTextContents().subList(0, 3));
+        page.waitForTimeout(500);
+        assertEquals(List.of(), dialogs, "a log line ran as script");
+        page.locator("#hits .doc-link").nth(1).click();
+        assertTrue(page.textContent("#document-fields").contains("/var/log/evil.log"));
+        page.waitForTimeout(300);
+        assertEquals(List.of(), dialogs, "a log line ran as script on the document page");
+
+        page.navigate(base + "/search?q=message:(&mode=lucene&range=24h");
+        assertTrue(page.textContent("#query-error").startsWith("The search engine did not understand the query"),
+                page.textContent("#query-error"));
+
+        page.navigate(base + "/search?q=bulk&range=24h");
+        page.waitForSelector("#histogram[data-ready=true]");
+        assertTrue(Integer.parseInt(page.getAttribute("#histogram", "data-buckets")) > 10);
+        assertEquals(String.valueOf(BULK_LINES), page.textContent("#total").strip());
+        Browser.screenshot(page, "search-bulk");
+        page.waitForNavigation(() -> page.locator("#fields li:has(.value:text-is('web-1')) .filter-in").click());
+        assertEquals(String.valueOf(BULK_LINES / 2), page.textContent("#total").strip());
+        assertTrue(page.textContent("#filters").contains("host.name: web-1"));
+        page.waitForNavigation(() -> page.locator("#filters a.filter").click());
+        page.waitForNavigation(() -> page.locator("#fields li:has(.value:text-is('web-1')) .filter-out").click());
+        assertEquals(String.valueOf(BULK_LINES / 2), page.textContent("#total").strip());
+        assertTrue(page.locator("#hits .host").allTextContents().stream().allMatch("web-2"::equals));
+
+        page.navigate(base + "/search?q=bulk&range=24h&size=500");
+        int expectedLine = BULK_LINES - 1;
+        int pages = 0;
+        while (true) {
+            for (String message : page.locator("#hits pre.message").allTextContents()) {
+                assertEquals("bulk line " + expectedLine, message);
+                expectedLine--;
+            }
+            pages++;
+            if (page.locator("#older").count() == 0) {
+                break;
+            }
+            page.waitForNavigation(() -> page.click("#older"));
+        }
+        assertEquals(-1, expectedLine, "paging lost or repeated lines");
+        assertTrue(pages > BULK_LINES / 500, "pages: " + pages);
+
+        page.navigate(base + "/search?q=%22bulk+line+6000%22&range=24h");
+        page.click("#hits .around-link");
+        // twenty lines either side of the same file on the same host: web-1's lines are every other one
+        List<String> around = page.locator("#surrounding pre.message").allTextContents();
+        List<String> expectedAround = new ArrayList<>();
+        for (int i = 5960; i <= 6040; i += 2) {
+            expectedAround.add("bulk line " + i);
+        }
+        assertEquals(expectedAround, around);
+        assertEquals("bulk line 6000", page.textContent("#center pre.message"));
+
+        page.navigate(base + "/search?q=livetoken&range=15m&live=1");
+        page.waitForTimeout(1500);
+        Instant now = Instant.now();
+        StringBuilder bulk = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            bulk.append(index("live-" + i)).append(document(now.plusMillis(i), "web-1", "/var/log/live.log", i,
+                    "livetoken " + i + " <b>bold?</b>"));
+        }
+        search.bulk(bulk.toString());
+        search.refresh(BULK_INDEX);
+        long written = System.nanoTime();
+        page.waitForCondition(() -> page.locator("#tail-lines pre.message").count() == 3,
+                new Page.WaitForConditionOptions().setTimeout(5_000));
+        double seconds = (System.nanoTime() - written) / 1e9;
+        assertEquals(List.of("livetoken 2 <b>bold?</b>", "livetoken 1 <b>bold?</b>", "livetoken 0 <b>bold?</b>"),
+                page.locator("#tail-lines pre.message").allTextContents());
+        assertTrue(seconds < 2.5, "live tail took " + seconds + " s");
+        Browser.screenshot(page, "search-live");
+        page.context().close();
+    }
+
+    @Test
+    void thePipelineShowsConnectorsTasksLagAndTheDeadLettersErrors() {
+        central.putConnector("console-pipeline-sink", Map.of("connector.class",
+                "io.logcollect.es.ElasticsearchSinkConnector", "tasks.max", "1", "topics", "console_pipeline",
+                "connection.url", search.url()));
+        central.awaitRunning("console-pipeline-sink", 1, Duration.ofMinutes(1));
+        try (KafkaProducer<String, String> producer = kafka.producer(Map.of())) {
+            ProducerRecord<String, String> record = new ProducerRecord<>("console-dlq", "key", "a log line");
+            record.headers().add("__connect.errors.topic", "console_pipeline".getBytes(StandardCharsets.UTF_8));
+            record.headers().add("__connect.errors.exception.message",
+                    "mapper_parsing_exception: failed to parse field [status]".getBytes(StandardCharsets.UTF_8));
+            producer.send(record).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        Page page = logIn("ann");
+        page.navigate(base + "/pipeline");
+        Locator row = page.locator("#connectors tr[data-connector='console-pipeline-sink']");
+        assertEquals("RUNNING", row.locator(".task-state").first().textContent());
+        assertEquals(0, row.locator("button.restart").count());
+        assertEquals("1 records", page.textContent("#dlq-size").strip());
+        assertTrue(page.textContent("#dlq").contains("mapper_parsing_exception: failed to parse field [status]"));
+        assertFalse(page.textContent("#dlq").contains("a log line"), "the dead letter's value is shown");
+        Browser.screenshot(page, "pipeline");
+        page.context().close();
+        central.deleteConnector("console-pipeline-sink");
+    }
+
+    private static ConnectWorker agent(Path logs) {
+        ConnectWorker.Builder builder = ConnectWorker.standalone(kafka)
+                .property("config.providers", "etcd")
+                .property("config.providers.etcd.class", "io.logcollect.etcd.EtcdConfigProvider")
+                .property("config.providers.etcd.param.endpoints", etcd.endpoint())
+                .property("config.providers.etcd.param.restart.debounce.ms", "200");
+        builder.property("config.providers.etcd.param.connect.rest.url", builder.restUrl());
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("connector.class", "io.logcollect.tail.FileTailSourceConnector");
+        config.put("tasks.max", "1");
+        config.put("collect.policy", "shop");
+        config.put("collect.entries", "${etcd:" + PREFIX + "/shop:entries}");
+        config.put("allowed.paths", logs.toString());
+        config.put("scan.interval.ms", "250");
+        config.put("status.interval.ms", "2000");
+        config.put("value.converter", "io.logcollect.tail.record.LogRecordJsonConverter");
+        return builder.connector("agent-shop", config).start();
+    }
+
+    /** 12,000 lines a second apart ending a minute ago, on two hosts, and four lines an attacker wrote. */
+    private static void loadBulkLines() {
+        search.http().put("/" + BULK_INDEX, Map.of("mappings", IndexTemplates.logMapping())).expectOk();
+        bulkNewest = Instant.now().minusSeconds(60);
+        StringBuilder bulk = new StringBuilder();
+        for (int i = 0; i < BULK_LINES; i++) {
+            bulk.append(index("bulk-" + i)).append(document(bulkNewest.minusSeconds(BULK_LINES - 1 - i),
+                    i % 2 == 0 ? "web-1" : "web-2", "/var/log/bulk.log", i * 100L, "bulk line " + i));
+            if (bulk.length() > 2_000_000) {
+                search.bulk(bulk.toString());
+                bulk.setLength(0);
+            }
+        }
+        Instant evil = bulkNewest.minusSeconds(30);
+        bulk.append(index("evil-1")).append(document(evil, "web-3", "/var/log/evil.log", 0,
+                "<script>alert(1)</script> evil"));
+        bulk.append(index("evil-2")).append(document(evil.plusMillis(1), "web-3", "/var/log/evil.log", 100,
+                "<img src=x onerror=alert(1)> evil"));
+        bulk.append(index("evil-3")).append(document(evil.plusMillis(2), "web-3", "/var/log/evil.log", 200,
+                "\u001b[31mred\u001b[0m evil"));
+        bulk.append(index("evil-4")).append(document(evil.plusMillis(3), "web-3", "/var/log/evil.log", 300,
+                "x".repeat(1_000_000) + " evil"));
+        search.bulk(bulk.toString());
+        search.refresh(BULK_INDEX);
+        assertEquals(BULK_LINES + 4, search.count(BULK_INDEX));
+    }
+
+    private static String index(String id) {
+        return "{\"index\":{\"_index\":\"" + BULK_INDEX + "\",\"_id\":\"" + id + "\"}}\n";
+    }
+
+    private static String document(Instant time, String host, String path, long offset, String message) {
+        ObjectNode doc = HttpJson.MAPPER.createObjectNode();
+        doc.put("@timestamp", time.toString());
+        doc.put("message", message);
+        doc.putObject("host").put("name", host);
+        ObjectNode log = doc.putObject("log");
+        log.putObject("file").put("path", path);
+        log.put("offset", offset);
+        doc.putObject("event").put("id", host + "-" + offset + "-" + message.hashCode());
+        doc.putObject("labels").put("app", "bulk");
+        return doc + "\n";
+    }
+
+    private static long saved(SaveOutcome outcome) {
+        if (outcome instanceof SaveOutcome.Saved saved) {
+            return saved.revision();
+        }
+        throw new AssertionError(outcome.toString());
+    }
+
+    private static void await(Duration timeout, BooleanSupplier condition, String failure) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(failure);
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
