@@ -1,0 +1,56 @@
+package io.logcollect.console.auth;
+
+import at.favre.lib.crypto.bcrypt.BCrypt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class UserDirectoryTest {
+
+    private static String hash(String password) {
+        return BCrypt.withDefaults().hashToString(4, password.toCharArray());
+    }
+
+    @Test
+    void theRightPasswordLetsInAndTheRoleIsReadAgainWhenTheFileChanges(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("users");
+        Files.writeString(file, "# users\nann:editor:" + hash("secret") + "\n\nvic:viewer:" + hash("other") + "\n");
+        UserDirectory users = new UserDirectory(file);
+        assertEquals(Role.EDITOR, users.authenticate("ann", "secret".toCharArray()).orElseThrow().role());
+        assertEquals(Optional.empty(), users.authenticate("ann", "other".toCharArray()));
+        assertEquals(Optional.empty(), users.authenticate("nobody", "secret".toCharArray()));
+        assertTrue(users.authenticate("ann", "secret".toCharArray()).orElseThrow().toString().indexOf('$') < 0,
+                "the hash is printed");
+
+        Files.writeString(file, "vic:admin:" + hash("other") + "\n");
+        Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+        assertEquals(Optional.empty(), users.roleOf("ann"));
+        assertEquals(Optional.of(Role.ADMIN), users.roleOf("vic"));
+    }
+
+    @Test
+    void aBadLineIsNamedByItsNumber(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("users");
+        Files.writeString(file, "ann:editor:" + hash("x") + "\nbob:boss:" + hash("y") + "\n");
+        IllegalArgumentException role = assertThrows(IllegalArgumentException.class, () -> new UserDirectory(file));
+        assertEquals(file + " line 2: unknown role 'boss' (viewer, editor or admin)", role.getMessage());
+        Files.writeString(file, "ann:editor:plaintext\n");
+        IllegalArgumentException plain = assertThrows(IllegalArgumentException.class, () -> new UserDirectory(file));
+        assertTrue(plain.getMessage().startsWith(file + " line 1: expected name:role:bcrypt-hash"));
+    }
+
+    @Test
+    void rolesIncludeTheOnesBelow() {
+        assertTrue(Role.ADMIN.allows(Role.EDITOR));
+        assertTrue(Role.EDITOR.allows(Role.VIEWER));
+        assertTrue(!Role.VIEWER.allows(Role.EDITOR));
+    }
+}

@@ -1,0 +1,79 @@
+package io.logcollect.console.search;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LogQueryTest {
+
+    private static final Instant NOW = Instant.parse("2026-12-03T10:00:00Z");
+
+    private static LogQuery parse(Map<String, String> single, List<String> filters) {
+        return LogQuery.fromParameters(single::get, name -> name.equals("f") ? filters : List.of(), NOW);
+    }
+
+    @Test
+    void aQuickRangeEndsNowAndUnknownOnesFallBackToFifteenMinutes() {
+        LogQuery hour = parse(Map.of("range", "1h"), List.of());
+        assertEquals(NOW.minusSeconds(3600), hour.from());
+        assertEquals(NOW, hour.to());
+        assertEquals(NOW.minusSeconds(900), parse(Map.of("range", "1y"), List.of()).from());
+    }
+
+    @Test
+    void aCustomRangeIsKeptAndPutInOrder() {
+        LogQuery query = parse(Map.of("range", "custom", "from", "2026-12-03T09:00:00Z", "to",
+                "2026-12-03T08:00:00Z"), List.of());
+        assertEquals(Instant.parse("2026-12-03T08:00:00Z"), query.from());
+        assertEquals(Instant.parse("2026-12-03T09:00:00Z"), query.to());
+    }
+
+    @Test
+    void onlyTheSidebarsFieldsAndLabelsCanBeFiltered() {
+        LogQuery query = parse(Map.of(), List.of("host.name:web-1", "-labels.env:prod", "message:x", "nonsense"));
+        assertEquals(List.of(new LogQuery.Filter("host.name", "web-1", false),
+                new LogQuery.Filter("labels.env", "prod", true)), query.filters());
+    }
+
+    @Test
+    void theUrlHoldsTheWholeSearchAndPinningMakesTheRangeAbsolute() {
+        LogQuery query = parse(Map.of("q", "error & \"time out\"", "mode", "lucene", "range", "1h"),
+                List.of("log.file.path:/var/log/a b.log"));
+        assertEquals("q=error+%26+%22time+out%22&mode=lucene&range=1h&f=log.file.path%3A%2Fvar%2Flog%2Fa+b.log",
+                query.queryString());
+        assertEquals("q=error+%26+%22time+out%22&mode=lucene&range=custom&from=2026-12-03T09%3A00%3A00Z"
+                + "&to=2026-12-03T10%3A00%3A00Z&f=log.file.path%3A%2Fvar%2Flog%2Fa+b.log", query.pinnedQueryString());
+    }
+
+    @Test
+    void theEngineQueryFiltersTimeAndFieldsAndSearchesTheMessage() {
+        LogQuery simple = parse(Map.of("q", "timeout", "range", "15m"), List.of("host.name:web-1",
+                "-labels.env:dev"));
+        String json = simple.toEngineQuery().toString();
+        assertTrue(json.contains("{\"range\":{\"@timestamp\":{\"gte\":" + NOW.minusSeconds(900).toEpochMilli()
+                + ",\"lte\":" + NOW.toEpochMilli() + ",\"format\":\"epoch_millis\"}}}"), json);
+        assertTrue(json.contains("\"filter\":[{\"range\"") && json.contains("{\"term\":{\"host.name\":\"web-1\"}}"),
+                json);
+        assertTrue(json.contains("\"must_not\":[{\"term\":{\"labels.env\":\"dev\"}}]"), json);
+        assertTrue(json.contains("\"simple_query_string\":{\"query\":\"timeout\",\"default_operator\":\"and\","
+                + "\"lenient\":true,\"fields\":[\"message\"]}"), json);
+        String lucene = parse(Map.of("q", "status:500", "mode", "lucene"), List.of()).toEngineQuery().toString();
+        assertTrue(lucene.contains("\"query_string\":{\"query\":\"status:500\",\"default_field\":\"message\"}"),
+                lucene);
+    }
+
+    @Test
+    void aCursorThatIsNotOursIsIgnored() {
+        String cursor = LogSearch.encodeCursor(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                .arrayNode().add(1L).add(200L).add("id"));
+        assertEquals("[1,200,\"id\"]", LogSearch.decodeCursor(cursor).orElseThrow().toString());
+        assertTrue(LogSearch.decodeCursor("not-base64!").isEmpty());
+        assertTrue(LogSearch.decodeCursor(java.util.Base64.getUrlEncoder().encodeToString("{\"a\":1}".getBytes()))
+                .isEmpty());
+    }
+}

@@ -1,0 +1,39 @@
+package io.logcollect.console.search;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class SegmentTest {
+
+    @Test
+    void highlightsAreCutOnTheMarkersAndEveryPieceStaysText() {
+        String highlighted = "<b>" + Segment.MARK_START + "error" + Segment.MARK_END + "</b> at "
+                + Segment.MARK_START + "x" + Segment.MARK_END;
+        assertEquals(List.of(new Segment("<b>", false), new Segment("error", true), new Segment("</b> at ", false),
+                new Segment("x", true)), Segment.split(highlighted, 100));
+    }
+
+    @Test
+    void controlCharactersAreShownAsTheirPicturesButTabsAndLineBreaksStay() {
+        assertEquals(List.of(new Segment("\u241b[31mred\u241b[0m\tnext\nline\u2400\u2421", false)),
+                Segment.split("\u001b[31mred\u001b[0m\tnext\nline\u0000\u007f", 100));
+    }
+
+    @Test
+    void aLongLineIsCutAtTheLimitNotCountingMarkers() {
+        assertEquals(List.of(new Segment("ab", false), new Segment("cd", true)),
+                Segment.split("ab" + Segment.MARK_START + "cdef" + Segment.MARK_END, 4));
+    }
+
+    @Test
+    void theEnginesTrimmedHighlightIsPutBackWhereItStandsInTheMessage() {
+        String message = "\tat a.B(B.java:1) timeout\t";
+        String highlighted = "at a.B(B.java:1) " + Segment.MARK_START + "timeout" + Segment.MARK_END;
+        assertEquals("\tat a.B(B.java:1) " + Segment.MARK_START + "timeout" + Segment.MARK_END + "\t",
+                LogSearch.withHighlights(message, highlighted));
+        assertEquals(message, LogSearch.withHighlights(message, "something " + Segment.MARK_START + "else"));
+    }
+}
