@@ -100,7 +100,10 @@ public final class LocalStack {
             writer.setDaemon(true);
             writer.start();
         }
-        printGuide(kafka, etcdUrl, searchUrl, central, agent, logs);
+        step("console");
+        DemoConsole console = DemoConsole.start(options.consolePort(), etcdUrl, searchUrl, central.restUrl(),
+                kafka.bootstrapServers());
+        printGuide(console, kafka, etcdUrl, searchUrl, central, agent, logs);
         Progress progress = new Progress(kafka, search, demo, options.logs() != null ? List.of("logs") : TOPICS);
         long deadline = options.minutes() == 0 ? Long.MAX_VALUE
                 : System.nanoTime() + TimeUnit.MINUTES.toNanos(options.minutes());
@@ -178,17 +181,18 @@ public final class LocalStack {
                 "value", base64.encodeToString(policy.getBytes(StandardCharsets.UTF_8)))).expectOk();
     }
 
-    private static void printGuide(KafkaBroker kafka, String etcdUrl, String searchUrl, ConnectWorker central,
-                                   ConnectWorker agent, Path logs) throws java.io.IOException {
-        Path cli = Locations.root().resolve("etcd-config-provider/target/plugin/etcd-config-provider/bin/logcollect-policy");
+    private static void printGuide(DemoConsole console, KafkaBroker kafka, String etcdUrl, String searchUrl,
+                                   ConnectWorker central, ConnectWorker agent, Path logs) throws java.io.IOException {
+        Path cli = Locations.root().resolve("policy-store/target/dist/bin/logcollect-policy");
         Path entry = logs.resolveSibling("extra-entry.json");
         Files.writeString(entry, "{\"id\":\"extra\",\"paths\":[\"" + logs + "/extra.log\"],\"topic\":\"demo_app\","
                 + "\"start_at\":\"beginning\",\"fields\":{\"app\":\"extra\"}}\n");
-        String logging = String.join(":", java.util.Arrays.stream(Locations.runtimeClasspath("kafka").split(":"))
-                .filter(jar -> jar.contains("/slf4j-api-") || jar.contains("/log4j-")).toList());
         System.out.printf("""
 
-                logcollect is running on this machine:
+                logcollect is running on this machine. Open the console:
+                  %s   user %s   password %s
+                  (policies: edit, history, rollback; agents; search; pipeline)
+
                   logs collected from  %s
                   Kafka                %s
                   etcd                 %s   (policy key %s)
@@ -202,16 +206,15 @@ public final class LocalStack {
                 The host's metrics and the agent's status (Metricbeat's field names):
                   curl -s '%s/logcollect-metrics-*/_search?q=metricset.name:cpu&size=1&sort=@timestamp:desc&pretty'
                   curl -s '%s/logcollect-status-*/_search?size=1&sort=@timestamp:desc&pretty'
-                  LOGCOLLECT_LOG_CLASSPATH=%s %s --endpoints %s agents
+                  %s --endpoints %s agents
                 Add a collection entry (the agent picks it up within seconds, no restart):
                   echo 'an extra line' >> %s/extra.log
-                  LOGCOLLECT_LOG_CLASSPATH=%s \\
-                    %s --endpoints %s add-entry %s %s
+                  %s --endpoints %s add-entry %s %s -m "collect extra.log"
                   curl -s '%s/demo_app-*/_search?q=labels.app:extra&pretty'
                 Progress every 2 s (written -> in Kafka -> searchable). Ctrl-C stops everything.
 
-                """, logs, kafka.bootstrapServers(), etcdUrl, POLICY_KEY, searchUrl, agent.restUrl(), central.restUrl(),
-                searchUrl, searchUrl, searchUrl, searchUrl, logging, cli, etcdUrl, logs, logging, cli, etcdUrl, POLICY,
-                entry, searchUrl);
+                """, console.url(), DemoConsole.USER, console.password(), logs, kafka.bootstrapServers(), etcdUrl,
+                POLICY_KEY, searchUrl, agent.restUrl(), central.restUrl(), searchUrl, searchUrl, searchUrl, searchUrl,
+                cli, etcdUrl, logs, cli, etcdUrl, POLICY, entry, searchUrl);
     }
 }

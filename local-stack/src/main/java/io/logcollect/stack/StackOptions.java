@@ -13,11 +13,13 @@ import java.nio.file.Path;
  * @param rate    demo access log lines per second
  * @param minutes stop by itself after this long; 0 runs until Ctrl-C
  */
-record StackOptions(String engine, Path logs, String kafka, String etcd, String search, int rate, int minutes) {
+record StackOptions(String engine, Path logs, String kafka, String etcd, String search, int rate, int minutes,
+                    int consolePort) {
 
     static final String USAGE = """
             usage: bin/demo [--engine opensearch|elasticsearch] [--logs DIR] [--kafka HOST:PORT]
                             [--etcd http://HOST:PORT] [--search http://HOST:PORT] [--rate LINES_PER_S] [--minutes N]
+                            [--console-port PORT]
               --engine   search engine to start (default opensearch; elasticsearch runs the 8.19 integ-test build)
               --logs     collect your own *.log* files below DIR instead of the generated demo logs
               --kafka    use this Kafka cluster instead of starting a broker
@@ -25,6 +27,7 @@ record StackOptions(String engine, Path logs, String kafka, String etcd, String 
               --search   use this Elasticsearch/OpenSearch (plain HTTP) instead of starting a node
               --rate     demo access log lines per second (default 200)
               --minutes  stop by itself after N minutes (default: run until Ctrl-C)
+              --console-port  the web console's port on 127.0.0.1 (default 8470)
             """;
 
     static StackOptions parse(String[] args) {
@@ -35,6 +38,7 @@ record StackOptions(String engine, Path logs, String kafka, String etcd, String 
         String search = null;
         int rate = 200;
         int minutes = 0;
+        int consolePort = 8470;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("-h") || arg.equals("--help")) {
@@ -57,10 +61,11 @@ record StackOptions(String engine, Path logs, String kafka, String etcd, String 
                 case "--search" -> search = value;
                 case "--rate" -> rate = positive(arg, value);
                 case "--minutes" -> minutes = positive(arg, value);
+                case "--console-port" -> consolePort = positive(arg, value);
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
         }
-        return new StackOptions(engine, logs, kafka, etcd, search, rate, minutes);
+        return new StackOptions(engine, logs, kafka, etcd, search, rate, minutes, consolePort);
     }
 
     private static int positive(String option, String value) {
