@@ -82,12 +82,7 @@ public final class LocalStack {
         ConnectWorker central = ConnectWorker.distributed(kafka).start();
         central.putConnector("logcollect-sink", sinkConfig(searchUrl, options.logs() != null));
         step("agent (standalone worker) with the tail connector and the host metrics connector");
-        ConnectWorker.Builder agentBuilder = ConnectWorker.standalone(kafka)
-                .property("config.providers", "etcd")
-                .property("config.providers.etcd.class", "io.logcollect.etcd.EtcdConfigProvider")
-                .property("config.providers.etcd.param.endpoints", etcdUrl);
-        agentBuilder.property("config.providers.etcd.param.connect.rest.url", agentBuilder.restUrl());
-        ConnectWorker agent = agentBuilder.connector("logcollect-agent", agentConfig(logs))
+        ConnectWorker agent = ConnectWorker.agent(kafka, etcdUrl).connector("logcollect-agent", agentConfig(logs))
                 .connector("logcollect-host-metrics", hostMetricsConfig()).start();
         agent.awaitRunning("logcollect-agent", options.logs() != null ? 1 : 2, Duration.ofMinutes(2));
         agent.awaitRunning("logcollect-host-metrics", 1, Duration.ofMinutes(2));

@@ -50,12 +50,7 @@ class EndToEndIT {
     }
 
     private static ConnectWorker agent(String policy, Path logs) {
-        ConnectWorker.Builder builder = ConnectWorker.standalone(kafka)
-                .property("config.providers", "etcd")
-                .property("config.providers.etcd.class", "io.logcollect.etcd.EtcdConfigProvider")
-                .property("config.providers.etcd.param.endpoints", etcd.endpoint())
-                .property("config.providers.etcd.param.restart.debounce.ms", "200");
-        builder.property("config.providers.etcd.param.connect.rest.url", builder.restUrl());
+        ConnectWorker.Builder builder = ConnectWorker.agent(kafka, etcd.endpoint());
         Map<String, String> config = new LinkedHashMap<>();
         config.put("connector.class", "io.logcollect.tail.FileTailSourceConnector");
         config.put("tasks.max", "1");
@@ -210,11 +205,7 @@ class EndToEndIT {
         write(app, "health ", 0, 100);
         etcd.put("/logcollect/policies/health/entries", "[" + entry("app", app, "e2e_health", "") + "]");
         sink("sink-health", "e2e_health,e2e-status,e2e-metrics");
-        ConnectWorker.Builder builder = ConnectWorker.standalone(kafka)
-                .property("config.providers", "etcd")
-                .property("config.providers.etcd.class", "io.logcollect.etcd.EtcdConfigProvider")
-                .property("config.providers.etcd.param.endpoints", etcd.endpoint());
-        builder.property("config.providers.etcd.param.connect.rest.url", builder.restUrl());
+        ConnectWorker.Builder builder = ConnectWorker.agent(kafka, etcd.endpoint());
         Map<String, String> tail = new LinkedHashMap<>();
         tail.put("connector.class", "io.logcollect.tail.FileTailSourceConnector");
         tail.put("collect.policy", "health");

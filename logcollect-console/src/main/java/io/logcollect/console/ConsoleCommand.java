@@ -1,6 +1,7 @@
 package io.logcollect.console;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.logcollect.console.auth.UserDirectory;
 import io.logcollect.console.web.ConsoleServer;
 import io.logcollect.etcd.client.EtcdSettings;
 import io.logcollect.policies.store.PolicyStore;
@@ -239,7 +240,7 @@ public final class ConsoleCommand implements Callable<Integer> {
                 System.err.println("no password on standard input");
                 return 1;
             }
-            System.out.println(BCrypt.withDefaults().hashToString(12, password.toCharArray()));
+            System.out.println(BCrypt.withDefaults().hashToString(UserDirectory.BCRYPT_COST, password.toCharArray()));
             return 0;
         }
     }

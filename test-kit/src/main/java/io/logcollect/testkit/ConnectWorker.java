@@ -96,6 +96,19 @@ public final class ConnectWorker {
         return new Builder(broker, false);
     }
 
+    /**
+     * An agent worker as shipped: standalone, with the etcd config provider (restarts through this worker's own
+     * REST API, debounced 200 ms so tests see changes quickly).
+     */
+    public static Builder agent(KafkaBroker broker, String etcdEndpoint) {
+        Builder builder = standalone(broker)
+                .property("config.providers", "etcd")
+                .property("config.providers.etcd.class", "io.logcollect.etcd.EtcdConfigProvider")
+                .property("config.providers.etcd.param.endpoints", etcdEndpoint)
+                .property("config.providers.etcd.param.restart.debounce.ms", "200");
+        return builder.property("config.providers.etcd.param.connect.rest.url", builder.restUrl());
+    }
+
     /** How a worker is set up before it starts. */
     public static final class Builder {
         private final KafkaBroker broker;

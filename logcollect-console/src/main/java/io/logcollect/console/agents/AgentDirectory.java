@@ -7,13 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.logcollect.etcd.agents.Registration;
 import io.logcollect.policies.store.PolicyStore;
 import io.logcollect.policies.store.PolicySummary;
-import org.apache.http.entity.ContentType;
-import org.apache.http.nio.entity.NStringEntity;
-import org.elasticsearch.client.Request;
+import io.logcollect.console.search.SearchRequests;
 import org.elasticsearch.client.RestClient;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -103,7 +100,7 @@ public final class AgentDirectory {
         sums.put("net_out", "host.network.egress.bytes");
         averages.forEach((name, field) -> aggs.putObject(name).putObject("avg").put("field", field));
         sums.forEach((name, field) -> aggs.putObject(name).putObject("sum").put("field", field));
-        JsonNode response = post("/" + metricsIndex + "/_search", body);
+        JsonNode response = SearchRequests.search(client, metricsIndex, body);
         List<Long> times = new ArrayList<>();
         Map<String, List<Double>> series = new LinkedHashMap<>();
         averages.keySet().forEach(name -> series.put(name, new ArrayList<>()));
@@ -132,7 +129,7 @@ public final class AgentDirectory {
         ObjectNode latest = tasks.putObject("aggs").putObject("latest").putObject("top_hits");
         latest.put("size", 1);
         latest.putArray("sort").addObject().putObject("@timestamp").put("order", "desc");
-        JsonNode response = post("/" + statusIndex + "/_search", body);
+        JsonNode response = SearchRequests.search(client, statusIndex, body);
         Map<String, List<TaskStatus>> byHost = new TreeMap<>();
         for (JsonNode bucket : response.path("aggregations").path("tasks").path("buckets")) {
             JsonNode source = bucket.path("latest").path("hits").path("hits").path(0).path("_source");
@@ -170,15 +167,5 @@ public final class AgentDirectory {
         }
         Optional<Instant> lastSeen = tasks.stream().map(TaskStatus::time).max(Comparator.naturalOrder());
         return new Agent(host, !registrations.isEmpty(), workers, role, version, lastSeen, applied, tasks);
-    }
-
-    private JsonNode post(String endpoint, ObjectNode body) throws IOException {
-        Request request = new Request("POST", endpoint);
-        request.addParameter("ignore_unavailable", "true");
-        request.addParameter("allow_no_indices", "true");
-        request.setEntity(new NStringEntity(body.toString(), ContentType.APPLICATION_JSON));
-        try (InputStream in = client.performRequest(request).getEntity().getContent()) {
-            return MAPPER.readTree(in);
-        }
     }
 }

@@ -17,8 +17,14 @@ import java.util.Optional;
  */
 public final class UserDirectory {
 
-    /** Checked when the name is unknown, so an unknown name takes as long as a wrong password. */
-    private static final byte[] DUMMY_HASH = BCrypt.withDefaults().hash(10, new char[] {'x'});
+    /** The cost factor of the hashes {@code logcollect-console hash-password} makes. */
+    public static final int BCRYPT_COST = 12;
+
+    /**
+     * Checked when the name is unknown, so an unknown name takes as long as a wrong password; the cost is
+     * {@code hash-password}'s.
+     */
+    private static final byte[] DUMMY_HASH = BCrypt.withDefaults().hash(BCRYPT_COST, new char[] {'x'});
 
     private final Path file;
     private volatile Map<String, User> users = Map.of();

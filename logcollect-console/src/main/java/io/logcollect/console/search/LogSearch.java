@@ -6,10 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.logcollect.search.client.SearchAdmin;
-import org.apache.http.entity.ContentType;
-import org.apache.http.nio.entity.NStringEntity;
 import org.elasticsearch.client.Request;
-import org.elasticsearch.client.Response;
 import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
 
@@ -74,21 +71,23 @@ public final class LogSearch {
             aggs.putObject(field).putObject("terms").put("field", field).put("size", 10);
         }
         JsonNode response;
+        long started = System.nanoTime();
         try {
-            response = post("/" + index + "/_search", body);
+            response = SearchRequests.search(client, index, body);
         } catch (ResponseException e) {
             Optional<String> reason = reason(e);
             if (e.getResponse().getStatusLine().getStatusCode() == 400 && reason.isPresent()
                     && reason.get().contains("analyze")) {
                 // a message longer than the engine highlights: show the page without highlights
                 body.remove("highlight");
-                response = post("/" + index + "/_search", body);
+                response = SearchRequests.search(client, index, body);
             } else if (e.getResponse().getStatusLine().getStatusCode() == 400) {
                 return SearchResult.refused(reason.orElse("the search engine refused the query"));
             } else {
                 throw e;
             }
         }
+        double engineMillis = (System.nanoTime() - started) / 1e6;
         List<LogLine> lines = new ArrayList<>();
         for (JsonNode hit : response.path("hits").path("hits")) {
             lines.add(line(hit, SHOWN_CHARACTERS));
@@ -109,7 +108,7 @@ public final class LogSearch {
                 : response.path("hits").path("total").asLong();
         Optional<String> next = lines.size() == size ? Optional.of(lines.get(lines.size() - 1).cursor())
                 : Optional.empty();
-        return new SearchResult(total, lines, fields, next, Optional.empty(), response.path("took").asLong());
+        return new SearchResult(total, lines, fields, next, Optional.empty(), engineMillis);
     }
 
     /** Hits over time in about {@value #MAX_BUCKETS} buckets or fewer, empty buckets included. */
@@ -131,19 +130,21 @@ public final class LogSearch {
         histogram.putObject("extended_bounds").put("min", query.from().toEpochMilli())
                 .put("max", query.to().toEpochMilli());
         JsonNode response;
+        long started = System.nanoTime();
         try {
-            response = post("/" + index + "/_search", body);
+            response = SearchRequests.search(client, index, body);
         } catch (ResponseException e) {
             if (e.getResponse().getStatusLine().getStatusCode() == 400) {
                 return new Histogram(interval, List.of(), 0);
             }
             throw e;
         }
+        double engineMillis = (System.nanoTime() - started) / 1e6;
         List<Histogram.Bucket> buckets = new ArrayList<>();
         for (JsonNode bucket : response.path("aggregations").path("hits").path("buckets")) {
             buckets.add(new Histogram.Bucket(bucket.path("key").asLong(), bucket.path("doc_count").asLong()));
         }
-        return new Histogram(interval, buckets, response.path("took").asLong());
+        return new Histogram(interval, buckets, engineMillis);
     }
 
     /** One document by its index and id, with its whole message. */
@@ -151,7 +152,7 @@ public final class LogSearch {
         Request request = new Request("GET", "/" + encode(documentIndex) + "/_doc/" + encode(id));
         JsonNode response;
         try {
-            response = read(client.performRequest(request));
+            response = SearchRequests.read(client.performRequest(request));
         } catch (ResponseException e) {
             if (e.getResponse().getStatusLine().getStatusCode() == 404) {
                 return Optional.empty();
@@ -202,7 +203,7 @@ public final class LogSearch {
         body.set("highlight", highlight());
         JsonNode response;
         try {
-            response = post("/" + index + "/_search", body);
+            response = SearchRequests.search(client, index, body);
         } catch (ResponseException e) {
             if (e.getResponse().getStatusLine().getStatusCode() == 400) {
                 return new Tail(List.of(), cursor.get());
@@ -217,8 +218,12 @@ public final class LogSearch {
         return new Tail(lines, next);
     }
 
-    /** Hits over time. */
-    public record Histogram(long intervalMillis, List<Bucket> buckets, long tookMillis) {
+    /**
+     * Hits over time.
+     *
+     * @param engineMillis how long the engine took to answer, as the console saw it
+     */
+    public record Histogram(long intervalMillis, List<Bucket> buckets, double engineMillis) {
         public record Bucket(long start, long count) {
         }
     }
@@ -243,7 +248,7 @@ public final class LogSearch {
         filter.addObject().putObject("term").put("log.file.path", center.path());
         filter.addObject().putObject("range").putObject("log.offset").put(direction, center.offset());
         body.putArray("sort").addObject().putObject("log.offset").put("order", order);
-        JsonNode response = post("/" + index + "/_search", body);
+        JsonNode response = SearchRequests.search(client, index, body);
         List<LogLine> lines = new ArrayList<>();
         for (JsonNode hit : response.path("hits").path("hits")) {
             lines.add(line(hit, SHOWN_CHARACTERS));
@@ -261,7 +266,7 @@ public final class LogSearch {
             Request request = new Request("GET", "/" + index + "/_mapping/field/labels.*");
             request.addParameter("ignore_unavailable", "true");
             request.addParameter("allow_no_indices", "true");
-            JsonNode response = read(client.performRequest(request));
+            JsonNode response = SearchRequests.read(client.performRequest(request));
             response.forEach(indexMapping -> indexMapping.path("mappings").fieldNames().forEachRemaining(names::add));
         } catch (IOException e) {
             return labelFields;
@@ -364,20 +369,6 @@ public final class LogSearch {
             return Optional.empty();
         }
         return Optional.empty();
-    }
-
-    private JsonNode post(String endpoint, ObjectNode body) throws IOException {
-        Request request = new Request("POST", endpoint);
-        request.addParameter("ignore_unavailable", "true");
-        request.addParameter("allow_no_indices", "true");
-        request.setEntity(new NStringEntity(body.toString(), ContentType.APPLICATION_JSON));
-        return read(client.performRequest(request));
-    }
-
-    private static JsonNode read(Response response) throws IOException {
-        try (InputStream in = response.getEntity().getContent()) {
-            return MAPPER.readTree(in);
-        }
     }
 
     /** The engine's reason for refusing a request: the innermost cause it names. */

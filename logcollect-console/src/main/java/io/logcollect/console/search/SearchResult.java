@@ -11,10 +11,10 @@ import java.util.Optional;
  * @param fields    the sidebar: top values of host.name, log.file.path and every labels.* field
  * @param next      the cursor of the page after this one, if there is one
  * @param error     why the engine refused the query (a Lucene syntax error), shown instead of results
- * @param tookMillis the engine's own time for the query
+ * @param engineMillis how long the engine took to answer, as the console saw it (the request there and back)
  */
 public record SearchResult(long total, List<LogLine> lines, List<FieldValues> fields, Optional<String> next,
-                           Optional<String> error, long tookMillis) {
+                           Optional<String> error, double engineMillis) {
 
     /** The most frequent values of a field among the matches. */
     public record FieldValues(String field, List<Count> values) {

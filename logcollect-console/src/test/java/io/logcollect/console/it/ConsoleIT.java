@@ -452,13 +452,38 @@ class ConsoleIT {
         central.deleteConnector("console-pipeline-sink");
     }
 
+    @Test
+    void anEditorSeesAFailedTasksTraceAndRestartsIt() throws IOException {
+        Path missing = Workspace.newDirectory("console-restart").resolve("not-yet");
+        central.putConnector("console-failing", Map.of("connector.class",
+                "org.apache.kafka.connect.file.FileStreamSinkConnector", "tasks.max", "1", "topics", "console_failing",
+                "file", missing.resolve("out.txt").toString()));
+        Page viewer = logIn("vic");
+        Page editor = logIn("ann");
+        Locator task = editor.locator("#connectors tr[data-connector='console-failing'] .task");
+        await(Duration.ofSeconds(60), () -> {
+            editor.navigate(base + "/pipeline");
+            return task.count() == 1 && task.locator(".task-state").textContent().equals("FAILED");
+        }, "the task never failed");
+        assertTrue(task.locator(".trace").textContent().contains(missing.toString()),
+                task.locator(".trace").textContent());
+        viewer.navigate(base + "/pipeline");
+        assertEquals(0, viewer.locator("#connectors tr[data-connector='console-failing'] button.restart").count());
+
+        Files.createDirectories(missing);
+        editor.waitForNavigation(() -> task.locator("button.restart").click());
+        assertEquals("Asked Connect to restart task 0 of console-failing", editor.textContent("#notice").strip());
+        await(Duration.ofSeconds(30), () -> {
+            editor.navigate(base + "/pipeline");
+            return task.locator(".task-state").textContent().equals("RUNNING");
+        }, "the restarted task did not run");
+        viewer.context().close();
+        editor.context().close();
+        central.deleteConnector("console-failing");
+    }
+
     private static ConnectWorker agent(Path logs) {
-        ConnectWorker.Builder builder = ConnectWorker.standalone(kafka)
-                .property("config.providers", "etcd")
-                .property("config.providers.etcd.class", "io.logcollect.etcd.EtcdConfigProvider")
-                .property("config.providers.etcd.param.endpoints", etcd.endpoint())
-                .property("config.providers.etcd.param.restart.debounce.ms", "200");
-        builder.property("config.providers.etcd.param.connect.rest.url", builder.restUrl());
+        ConnectWorker.Builder builder = ConnectWorker.agent(kafka, etcd.endpoint());
         Map<String, String> config = new LinkedHashMap<>();
         config.put("connector.class", "io.logcollect.tail.FileTailSourceConnector");
         config.put("tasks.max", "1");
