@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.logcollect.search.client.EngineInfo;
 import io.logcollect.search.client.SearchAdmin;
 import org.elasticsearch.client.Request;
 import org.elasticsearch.client.ResponseException;
@@ -46,7 +47,10 @@ public final class LogSearch {
     /** Characters of a field the engine analyzes to highlight it (its own limit is usually a million). */
     private static final int HIGHLIGHT_LIMIT = 500_000;
 
-    private volatile Optional<String> highlightLimitParameter;
+    /** How long a point in time opened for paging lives after each page. */
+    private static final String POINT_IN_TIME_KEEP_ALIVE = "5m";
+
+    private volatile EngineInfo engine;
     private volatile List<String> labelFields = List.of();
     private volatile long labelFieldsRead;
 
@@ -55,14 +59,24 @@ public final class LogSearch {
         this.index = index;
     }
 
-    /** One page of documents matching the query, newest first, after the cursor (the first page without). */
-    public SearchResult search(LogQuery query, int size, Optional<String> after) throws IOException {
+    /**
+     * One page of documents matching the query, newest first, after the cursor (the first page without). Pages
+     * after the first are read in a point in time where the engine has one ({@code pointInTime}: the one the
+     * previous page opened, or a new one), so paging deep sees one unchanging set of documents.
+     */
+    public SearchResult search(LogQuery query, int size, Optional<String> after, Optional<String> pointInTime)
+            throws IOException {
+        Optional<ArrayNode> cursor = after.flatMap(LogSearch::decodeCursor);
+        Optional<String> opened = cursor.isPresent() ? pointInTime.or(this::openPointInTime) : Optional.empty();
         ObjectNode body = MAPPER.createObjectNode();
         body.put("size", size);
         body.put("track_total_hits", true);
         body.set("query", query.toEngineQuery());
         body.set("sort", sort("desc"));
-        after.flatMap(LogSearch::decodeCursor).ifPresent(values -> body.set("search_after", values));
+        opened.ifPresent(id -> body.putObject("pit").put("id", id).put("keep_alive", POINT_IN_TIME_KEEP_ALIVE));
+        cursor.ifPresent(values -> body.set("search_after", opened.isPresent() ? inPointInTime(values)
+                : withoutTiebreaker(values)));
+        Optional<String> pit = opened;
         body.set("highlight", highlight());
         ObjectNode aggs = body.putObject("aggs");
         List<String> sidebar = new ArrayList<>(SIDEBAR_FIELDS);
@@ -73,14 +87,20 @@ public final class LogSearch {
         JsonNode response;
         long started = System.nanoTime();
         try {
-            response = SearchRequests.search(client, index, body);
+            response = search(body);
         } catch (ResponseException e) {
             Optional<String> reason = reason(e);
-            if (e.getResponse().getStatusLine().getStatusCode() == 400 && reason.isPresent()
+            if (body.has("pit") && e.getResponse().getStatusLine().getStatusCode() < 500) {
+                // the point in time expired (or was never known here): page on without one, the range is pinned
+                body.remove("pit");
+                cursor.ifPresent(values -> body.set("search_after", withoutTiebreaker(values)));
+                pit = Optional.empty();
+                response = search(body);
+            } else if (e.getResponse().getStatusLine().getStatusCode() == 400 && reason.isPresent()
                     && reason.get().contains("analyze")) {
                 // a message longer than the engine highlights: show the page without highlights
                 body.remove("highlight");
-                response = SearchRequests.search(client, index, body);
+                response = search(body);
             } else if (e.getResponse().getStatusLine().getStatusCode() == 400) {
                 return SearchResult.refused(reason.orElse("the search engine refused the query"));
             } else {
@@ -108,7 +128,9 @@ public final class LogSearch {
                 : response.path("hits").path("total").asLong();
         Optional<String> next = lines.size() == size ? Optional.of(lines.get(lines.size() - 1).cursor())
                 : Optional.empty();
-        return new SearchResult(total, lines, fields, next, Optional.empty(), engineMillis);
+        Optional<String> nextPointInTime = response.hasNonNull("pit_id")
+                ? Optional.of(response.get("pit_id").asText()) : pit;
+        return new SearchResult(total, lines, fields, next, nextPointInTime, Optional.empty(), engineMillis);
     }
 
     /** Hits over time in about {@value #MAX_BUCKETS} buckets or fewer, empty buckets included. */
@@ -256,6 +278,51 @@ public final class LogSearch {
         return lines;
     }
 
+    private JsonNode search(ObjectNode body) throws IOException {
+        return body.has("pit") ? SearchRequests.searchPointInTime(client, body)
+                : SearchRequests.search(client, index, body);
+    }
+
+    /** A new point in time over the log indices; empty where the engine has none or refuses one. */
+    private Optional<String> openPointInTime() {
+        Optional<EngineInfo.PointInTime> kind = engine().flatMap(EngineInfo::pointInTime);
+        if (kind.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            Request request = new Request("POST", "/" + index + "/" + kind.get().path());
+            request.addParameter("keep_alive", POINT_IN_TIME_KEEP_ALIVE);
+            request.addParameter("ignore_unavailable", "true");
+            request.addParameter("allow_no_indices", "true");
+            JsonNode id = SearchRequests.read(client.performRequest(request)).path(kind.get().idField());
+            return id.isTextual() ? Optional.of(id.asText()) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The cursor for a search in a point in time. Elasticsearch adds a tiebreaker to the sort there; a cursor
+     * from a page read outside one has no value for it, and our three values already name one document, so the
+     * largest value stands for "after that document".
+     */
+    private ArrayNode inPointInTime(ArrayNode values) {
+        boolean tiebreaker = engine().map(e -> e.flavor().equals(EngineInfo.ELASTICSEARCH)).orElse(false);
+        if (tiebreaker && values.size() == 3) {
+            return values.deepCopy().add(Long.MAX_VALUE);
+        }
+        return values;
+    }
+
+    /** Our three sort values, without the tiebreaker an engine adds in a point in time. */
+    private static ArrayNode withoutTiebreaker(ArrayNode values) {
+        ArrayNode ours = MAPPER.createArrayNode();
+        for (int i = 0; i < 3; i++) {
+            ours.add(values.get(i));
+        }
+        return ours;
+    }
+
     private List<String> labelFields() {
         long now = System.currentTimeMillis();
         if (now - labelFieldsRead < LABEL_CACHE_MILLIS) {
@@ -276,17 +343,18 @@ public final class LogSearch {
         return labelFields;
     }
 
-    private Optional<String> highlightLimitParameter() {
-        Optional<String> parameter = highlightLimitParameter;
-        if (parameter == null) {
+    /** Which engine answers, asked once; empty while it cannot be told. */
+    private Optional<EngineInfo> engine() {
+        EngineInfo known = engine;
+        if (known == null) {
             try {
-                parameter = new SearchAdmin(client).detect().highlightLimitParameter();
+                known = new SearchAdmin(client).detect();
             } catch (IOException | RuntimeException e) {
                 return Optional.empty();
             }
-            highlightLimitParameter = parameter;
+            engine = known;
         }
-        return parameter;
+        return Optional.of(known);
     }
 
     private static ArrayNode sort(String order) {
@@ -299,7 +367,8 @@ public final class LogSearch {
 
     private ObjectNode highlight() {
         ObjectNode highlight = MAPPER.createObjectNode();
-        highlightLimitParameter().ifPresent(parameter -> highlight.put(parameter, HIGHLIGHT_LIMIT));
+        engine().flatMap(EngineInfo::highlightLimitParameter)
+                .ifPresent(parameter -> highlight.put(parameter, HIGHLIGHT_LIMIT));
         highlight.putArray("pre_tags").add(Segment.MARK_START);
         highlight.putArray("post_tags").add(Segment.MARK_END);
         highlight.putObject("fields").putObject("message").put("number_of_fragments", 0);
@@ -357,12 +426,15 @@ public final class LogSearch {
                 .encodeToString(sortValues.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The sort values of a cursor; empty when it is not one of ours (time, offset, id). */
+    /**
+     * The sort values of a cursor; empty when it is not one of ours (time, offset, id, and in a point in time the
+     * engine's tiebreaker).
+     */
     static Optional<ArrayNode> decodeCursor(String cursor) {
         try {
             JsonNode node = MAPPER.readTree(Base64.getUrlDecoder().decode(cursor));
-            if (node instanceof ArrayNode array && array.size() == 3 && array.get(0).isNumber()
-                    && array.get(1).isNumber() && array.get(2).isTextual()) {
+            if (node instanceof ArrayNode array && (array.size() == 3 || array.size() == 4 && array.get(3).isNumber())
+                    && array.get(0).isNumber() && array.get(1).isNumber() && array.get(2).isTextual()) {
                 return Optional.of(array);
             }
         } catch (IllegalArgumentException | IOException e) {

@@ -35,7 +35,8 @@ public final class SearchPages {
         LogQuery query = query(ctx);
         Optional<String> after = Optional.ofNullable(ctx.queryParam("after")).filter(a -> !a.isBlank());
         int size = size(ctx);
-        SearchResult result = search.search(query, size, after);
+        Optional<String> pointInTime = Optional.ofNullable(ctx.queryParam("pit")).filter(p -> !p.isBlank());
+        SearchResult result = search.search(query, size, after, pointInTime);
         if (result.error().isPresent()) {
             ctx.status(400);
         }

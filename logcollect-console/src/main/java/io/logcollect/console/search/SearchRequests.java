@@ -30,6 +30,13 @@ public final class SearchRequests {
         return read(client.performRequest(request));
     }
 
+    /** A {@code _search} in a point in time: the body names it, so the path names no index. */
+    static JsonNode searchPointInTime(RestClient client, JsonNode body) throws IOException {
+        Request request = new Request("POST", "/_search");
+        request.setEntity(new NStringEntity(body.toString(), ContentType.APPLICATION_JSON));
+        return read(client.performRequest(request));
+    }
+
     static JsonNode read(Response response) throws IOException {
         try (InputStream in = response.getEntity().getContent()) {
             return MAPPER.readTree(in);

@@ -58,6 +58,27 @@ public record EngineInfo(String flavor, String version) {
         return java.util.Optional.empty();
     }
 
+    /**
+     * How this engine opens a point in time for consistent deep paging: Elasticsearch 7.10+ at
+     * {@code <index>/_pit}, OpenSearch 2.4+ at {@code <index>/_search/point_in_time}; empty for older engines.
+     */
+    public java.util.Optional<PointInTime> pointInTime() {
+        if (flavor.equals(OPENSEARCH) && (major() > 2 || major() == 2 && minor() >= 4)) {
+            return java.util.Optional.of(new PointInTime("_search/point_in_time", "pit_id"));
+        }
+        if (flavor.equals(ELASTICSEARCH) && (major() > 7 || major() == 7 && minor() >= 10)) {
+            return java.util.Optional.of(new PointInTime("_pit", "id"));
+        }
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * @param path    appended to the index pattern to open one ({@code POST}, with {@code keep_alive})
+     * @param idField where the answer holds its id
+     */
+    public record PointInTime(String path, String idField) {
+    }
+
     @Override
     public String toString() {
         return flavor + " " + version;

@@ -1,0 +1,152 @@
+package io.logcollect.console.it;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.logcollect.console.search.LogLine;
+import io.logcollect.console.search.LogQuery;
+import io.logcollect.console.search.LogSearch;
+import io.logcollect.console.search.SearchResult;
+import io.logcollect.console.search.Segment;
+import io.logcollect.es.client.IndexTemplates;
+import io.logcollect.search.client.ConnectionSettings;
+import io.logcollect.search.client.SearchClients;
+import io.logcollect.testkit.ElasticsearchNode;
+import io.logcollect.testkit.HttpJson;
+import io.logcollect.testkit.OpenSearchNode;
+import io.logcollect.testkit.SearchNode;
+import io.logcollect.testkit.TestServices;
+import org.elasticsearch.client.RestClient;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The search page's engine class against every engine the sink supports: OpenSearch 3 and 2, Elasticsearch 7, 8
+ * and 9. Each gets the same lines and must give the same pages, highlights, histogram, surrounding lines, tail
+ * and Lucene error.
+ */
+class SearchEnginesIT {
+
+    private static final int LINES = 1_200;
+    private static final String INDEX = "engines_logs-2026.12.03";
+
+    @Test
+    void openSearch3() throws Exception {
+        check(TestServices.opensearch(), false);
+    }
+
+    @Test
+    void openSearch2() throws Exception {
+        check(OpenSearchNode.startOpenSearch2(), true);
+    }
+
+    @Test
+    void elasticsearch7() throws Exception {
+        check(ElasticsearchNode.startMajor(7), true);
+    }
+
+    @Test
+    void elasticsearch8() throws Exception {
+        check(TestServices.elasticsearch(), false);
+    }
+
+    @Test
+    void elasticsearch9() throws Exception {
+        check(ElasticsearchNode.startMajor(9), true);
+    }
+
+    private static void check(SearchNode node, boolean stopAfter) throws Exception {
+        Instant newest = Instant.now().minusSeconds(30);
+        try (RestClient client = SearchClients.create(settings(node))) {
+            node.http().put("/" + INDEX, Map.of("mappings", IndexTemplates.logMapping())).expectOk();
+            StringBuilder bulk = new StringBuilder();
+            for (int i = 0; i < LINES; i++) {
+                ObjectNode doc = HttpJson.MAPPER.createObjectNode();
+                doc.put("@timestamp", newest.minusSeconds(LINES - 1 - i).toString());
+                doc.put("message", "engine line " + i + (i % 100 == 0 ? " timeout" : ""));
+                doc.putObject("host").put("name", "web-1");
+                doc.putObject("log").put("offset", i * 100L).putObject("file").put("path", "/var/log/engine.log");
+                doc.putObject("event").put("id", "line-" + i);
+                doc.putObject("labels").put("app", "engines");
+                bulk.append("{\"index\":{\"_index\":\"").append(INDEX).append("\",\"_id\":\"line-").append(i)
+                        .append("\"}}\n").append(doc).append('\n');
+            }
+            node.bulk(bulk.toString());
+            node.refresh(INDEX);
+            LogSearch search = new LogSearch(client, "*,-logcollect-*,-.*");
+            LogQuery all = query(Map.of("q", "engine", "range", "24h"));
+
+            List<String> paged = new ArrayList<>();
+            SearchResult page = search.search(all, 500, Optional.empty(), Optional.empty());
+            assertEquals(LINES, page.total());
+            assertEquals(List.of("labels.app"), page.fields().stream().map(SearchResult.FieldValues::field)
+                    .filter(f -> f.startsWith("labels.")).toList());
+            boolean pointInTime = false;
+            while (true) {
+                page.lines().forEach(line -> paged.add(text(line)));
+                if (page.next().isEmpty()) {
+                    break;
+                }
+                page = search.search(all, 500, page.next(), page.pointInTime());
+                pointInTime |= page.pointInTime().isPresent();
+            }
+            List<String> expected = new ArrayList<>();
+            for (int i = LINES - 1; i >= 0; i--) {
+                expected.add("engine line " + i + (i % 100 == 0 ? " timeout" : ""));
+            }
+            assertEquals(expected, paged, node.flavor() + " " + node.version());
+            System.out.printf("%s %s: %d pages read, in a point in time: %s%n", node.flavor(), node.version(),
+                    (LINES + 499) / 500, pointInTime);
+
+            SearchResult timeouts = search.search(query(Map.of("q", "timeout", "range", "24h")), 50,
+                    Optional.empty(), Optional.empty());
+            assertEquals(LINES / 100, timeouts.total());
+            assertEquals(new Segment("timeout", true), timeouts.lines().get(0).segments().get(1));
+
+            LogSearch.Histogram histogram = search.histogram(all);
+            assertEquals(LINES, histogram.buckets().stream().mapToLong(LogSearch.Histogram.Bucket::count).sum());
+
+            LogSearch.Surrounding around = search.surrounding(INDEX, "line-600", 5).orElseThrow();
+            assertEquals(List.of("engine line 595", "engine line 596", "engine line 597", "engine line 598",
+                    "engine line 599"), around.before().stream().map(SearchEnginesIT::text).toList());
+            assertEquals("engine line 601", text(around.after().get(0)));
+
+            // a cursor at a time holds the lines of that time and later: line 1196 is exactly 3 s before the newest
+            LogSearch.Tail start = search.tail(all, Optional.empty(), newest.minusSeconds(3), 100);
+            LogSearch.Tail tail = search.tail(all, Optional.of(start.cursor()), Instant.now(), 100);
+            assertEquals(List.of("engine line 1196", "engine line 1197", "engine line 1198", "engine line 1199"),
+                    tail.lines().stream().map(SearchEnginesIT::text).toList());
+
+            SearchResult refused = search.search(query(Map.of("q", "message:(", "mode", "lucene", "range", "24h")),
+                    50, Optional.empty(), Optional.empty());
+            assertTrue(refused.error().isPresent() && !refused.error().get().isBlank(), refused.toString());
+        } finally {
+            if (stopAfter) {
+                node.stop();
+            } else {
+                node.deleteIndex(INDEX);
+            }
+        }
+    }
+
+    private static String text(LogLine line) {
+        StringBuilder text = new StringBuilder();
+        line.segments().forEach(segment -> text.append(segment.text()));
+        return text.toString();
+    }
+
+    private static LogQuery query(Map<String, String> parameters) {
+        return LogQuery.fromParameters(parameters::get, name -> List.of(), Instant.now());
+    }
+
+    private static ConnectionSettings settings(SearchNode node) {
+        return new ConnectionSettings(List.of(node.url()), null, null, null, null, false, 5_000, 30_000, 4, null,
+                null, null, null, null, null, null, true);
+    }
+}
