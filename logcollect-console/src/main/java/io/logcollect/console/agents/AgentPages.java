@@ -1,14 +1,15 @@
 package io.logcollect.console.agents;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
+import io.logcollect.console.search.LogQuery;
 import io.logcollect.console.web.Guard;
 import io.logcollect.console.web.Page;
 import io.logcollect.console.web.Sessions;
 import io.logcollect.console.web.Templates;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ public final class AgentPages {
 
     /** The time ranges offered for the charts. */
     public static final List<String> RANGES = List.of("1h", "6h", "24h", "7d");
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final AgentDirectory agents;
     private final Templates templates;
@@ -43,20 +45,14 @@ public final class AgentPages {
     public void metrics(Context ctx) throws IOException {
         String range = range(ctx);
         Instant to = Instant.now();
-        Instant from = to.minus(duration(range));
+        Instant from = to.minus(LogQuery.duration(range));
         Map<String, Object> series = agents.metrics(ctx.pathParam("host"), from, to);
-        ctx.contentType("application/json").result(new com.fasterxml.jackson.databind.ObjectMapper()
-                .writeValueAsString(series));
+        ctx.contentType("application/json").result(MAPPER.writeValueAsString(series));
     }
 
     private static String range(Context ctx) {
         String range = ctx.queryParam("range");
         return range != null && RANGES.contains(range) ? range : "1h";
-    }
-
-    private static Duration duration(String range) {
-        long amount = Long.parseLong(range.substring(0, range.length() - 1));
-        return range.endsWith("d") ? Duration.ofDays(amount) : Duration.ofHours(amount);
     }
 
     private static Page page(Context ctx, String title) {

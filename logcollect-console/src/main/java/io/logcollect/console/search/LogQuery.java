@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -87,7 +86,8 @@ public record LogQuery(String text, boolean lucene, String range, Instant from, 
         return new LogQuery(text, lucene, range, from, to, List.copyOf(filters));
     }
 
-    static Duration duration(String quickRange) {
+    /** A quick range's length: a number and m, h or d. */
+    public static Duration duration(String quickRange) {
         long amount = Long.parseLong(quickRange.substring(0, quickRange.length() - 1));
         return switch (quickRange.charAt(quickRange.length() - 1)) {
             case 'm' -> Duration.ofMinutes(amount);
@@ -179,12 +179,5 @@ public record LogQuery(String text, boolean lucene, String range, Instant from, 
             }
         }
         return query;
-    }
-
-    /** The filters as {@code field -> value} for the sidebar to tell which values are already filtered. */
-    public Map<String, Filter> filterIndex() {
-        java.util.HashMap<String, Filter> index = new java.util.HashMap<>();
-        filters.forEach(f -> index.put(f.field() + "\u0000" + f.value(), f));
-        return index;
     }
 }
