@@ -106,6 +106,11 @@ public final class TestCertificates {
         return dir.resolve("client.p12");
     }
 
+    /** The server certificate (127.0.0.1, localhost) and key as PKCS#12, password {@link #STORE_PASSWORD}. */
+    public Path serverKeystoreFile() {
+        return dir.resolve("server.p12");
+    }
+
     /** A JKS truststore holding the CA, password {@link #STORE_PASSWORD}. */
     public Path truststoreFile() {
         return dir.resolve("truststore.jks");
@@ -115,7 +120,7 @@ public final class TestCertificates {
     public SSLContext serverSslContext() {
         try {
             KeyStore keys = KeyStore.getInstance("PKCS12");
-            try (InputStream in = Files.newInputStream(dir.resolve("server.p12"))) {
+            try (InputStream in = Files.newInputStream(serverKeystoreFile())) {
                 keys.load(in, STORE_PASSWORD.toCharArray());
             }
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());

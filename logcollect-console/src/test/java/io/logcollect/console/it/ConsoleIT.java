@@ -20,6 +20,7 @@ import io.logcollect.testkit.EtcdServer;
 import io.logcollect.testkit.HttpJson;
 import io.logcollect.testkit.KafkaBroker;
 import io.logcollect.testkit.SearchNode;
+import io.logcollect.testkit.TestCertificates;
 import io.logcollect.testkit.TestServices;
 import io.logcollect.testkit.Workspace;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -255,6 +256,21 @@ class ConsoleIT {
         assertEquals(first, store.read("web").orElseThrow().value());
         page.navigate(base + "/policies/web/history");
         Browser.screenshot(page, "policy-history");
+
+        page.navigate(base + "/policies/web");
+        page.click("#delete-policy summary");
+        page.fill("#confirm-name", "wbe");
+        page.click("#delete");
+        assertTrue(page.textContent("#notice").startsWith("Not deleted: type the policy's name"));
+        assertTrue(store.read("web").isPresent());
+        page.click("#delete-policy summary");
+        page.fill("#confirm-name", "web");
+        page.waitForNavigation(() -> page.click("#delete"));
+        assertEquals("Deleted policy 'web'; its history is kept", page.textContent("#notice").strip());
+        assertTrue(store.read("web").isEmpty());
+        page.navigate(base + "/policies/web");
+        assertTrue(page.url().endsWith("/policies/web/history"), page.url());
+        assertEquals("ann", page.locator("#history tbody tr td:nth-child(3)").first().textContent());
         page.context().close();
     }
 
@@ -480,6 +496,44 @@ class ConsoleIT {
         viewer.context().close();
         editor.context().close();
         central.deleteConnector("console-failing");
+    }
+
+    @Test
+    void withAKeystoreTheConsoleServesHttpsOnlyWithSecureCookiesAndHsts() throws Exception {
+        TestCertificates certificates = TestCertificates.create();
+        Path users = Workspace.newDirectory("console-https").resolve("users");
+        Files.writeString(users, "ann:editor:" + hash() + "\n");
+        ConsoleServer https = ConsoleServer.start(new ConsoleSettings("127.0.0.1", 0, users,
+                Optional.of(certificates.serverKeystoreFile()), TestCertificates.STORE_PASSWORD.toCharArray(),
+                EtcdSettings.fromParameters(Map.of("endpoints", etcd.endpoint())), PREFIX, List.of(),
+                new ConnectionSettings(List.of(search.url()), null, null, null, null, false, 5_000, 30_000, 4, null,
+                        null, null, null, null, null, null, true),
+                "*,-logcollect-*,-.*", "logcollect-status-*", "logcollect-metrics-*", Optional.empty(),
+                Optional.empty(), "console-sink", "console-dlq"));
+        try {
+            assertTrue(https.url().startsWith("https://127.0.0.1:"), https.url());
+            java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                    .sslContext(certificates.sslContext(false)).build();
+            java.net.http.HttpResponse<String> login = client.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(https.url() + "/login")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, login.statusCode());
+            assertTrue(login.headers().firstValue("strict-transport-security").isPresent());
+            String cookie = login.headers().firstValue("set-cookie").orElseThrow();
+            assertTrue(cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+                    cookie);
+            String plain = "http://127.0.0.1:" + https.port() + "/login";
+            try {
+                int status = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(plain)).build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+                        .statusCode();
+                assertTrue(status >= 400, "plain HTTP was answered with " + status);
+            } catch (java.io.IOException refused) {
+                // the TLS connector closed the plain connection: as good as a refusal
+            }
+        } finally {
+            https.stop();
+        }
     }
 
     private static ConnectWorker agent(Path logs) {
