@@ -1,6 +1,8 @@
 package io.logcollect.stack.bench;
 
+import io.logcollect.stack.ShippedConfigs;
 import io.logcollect.testkit.ConnectWorker;
+import io.logcollect.testkit.EtcdServer;
 import io.logcollect.testkit.KafkaBroker;
 import io.logcollect.testkit.OpenSearchNode;
 import io.logcollect.testkit.SearchNode;
@@ -22,6 +24,9 @@ import java.util.Map;
  * the topic, to tell where time goes). Prints p50, p90, p99 and the maximum. Goal: p99 under 3 s at 10,000
  * lines/s.
  *
+ * <p>The agent and the central worker run the shipped {@code connect-configs/} (worker properties and connector
+ * configs) with only addresses, paths and cluster sizes replaced, and the agent reads its policy from etcd.
+ *
  * <p>The first {@code warm-up-seconds} of lines (same rate) let the JVMs compile their hot paths; they are
  * not measured. Run: {@code bin/benchmark latency [lines-per-second] [seconds] [warm-up-seconds]}.
  */
@@ -38,33 +43,25 @@ public final class LatencyBenchmark {
         int warmUpLines = rate * warmUpSeconds;
         int total = warmUpLines + measured;
         KafkaBroker kafka = KafkaBroker.start();
+        EtcdServer etcd = EtcdServer.start();
         SearchNode search = OpenSearchNode.start(Map.of());
         Path logs = Workspace.newDirectory("latency-logs");
         Path file = logs.resolve("latency.log");
         Files.writeString(file, "");
+        etcd.put("/logcollect/policies/latency/entries", "[{\"id\":\"latency\",\"paths\":[\"" + file
+                + "\"],\"topic\":\"latency\",\"start_at\":\"beginning\"}]");
 
-        ConnectWorker central = ConnectWorker.distributed(kafka).start();
-        central.putConnector("latency-sink", Map.of(
-                "connector.class", "io.logcollect.es.ElasticsearchSinkConnector",
-                "tasks.max", "1",
-                "topics", "latency",
-                "connection.url", search.url(),
-                "linger.ms", "50",
-                "key.converter", "org.apache.kafka.connect.storage.StringConverter",
-                "value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter"));
-        ConnectWorker agent = ConnectWorker.standalone(kafka)
-                .property("producer.linger.ms", "5")
-                .connector("latency-agent", Map.of(
-                        "connector.class", "io.logcollect.tail.FileTailSourceConnector",
-                        "tasks.max", "1",
-                        "collect.entries", "[{\"id\":\"latency\",\"paths\":[\"" + file + "\"],\"topic\":\"latency\","
-                                + "\"start_at\":\"beginning\"}]",
-                        "allowed.paths", logs.toString(),
-                        "poll.interval.ms", "20",
-                        "scan.interval.ms", "200"))
+        // the shipped sink subscribes by pattern, which sees a new topic only at its next metadata refresh
+        kafka.createTopic("latency", 1);
+        // the shipped worker and connector configs, with only addresses, paths and cluster sizes replaced
+        ConnectWorker central = ShippedConfigs.withWorkerProperties(ConnectWorker.distributed(kafka),
+                "central-distributed.properties").start();
+        central.putConnector("latency-sink", ShippedConfigs.sink(search.url(), "latency"));
+        ConnectWorker agent = ShippedConfigs.withWorkerProperties(ConnectWorker.agent(kafka, etcd.endpoint()),
+                "agent-standalone.properties").connector("latency-agent", ShippedConfigs.agent("latency", logs))
                 .start();
         agent.awaitRunning("latency-agent", 1, Duration.ofMinutes(1));
-        central.awaitRunning("latency-sink", 1, Duration.ofMinutes(1));
+        central.awaitRunning("latency-sink", 6, Duration.ofMinutes(1));
         firstLine(file, search);
 
         long[] appendedAt = new long[total];
@@ -90,6 +87,7 @@ public final class LatencyBenchmark {
         agent.stop();
         central.stop();
         search.stop();
+        etcd.stop();
         kafka.stop();
         System.out.printf("%n== append-to-searchable latency: %,d lines/s for %d s (%,d lines) after %d s of warm-up at"
                 + " the same rate, OpenSearch refresh 1 s ==%n", rate, seconds, measured, warmUpSeconds);

@@ -1,0 +1,88 @@
+package io.logcollect.stack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.logcollect.testkit.ConnectWorker;
+import io.logcollect.testkit.HttpJson;
+import io.logcollect.testkit.Locations;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Predicate;
+
+/**
+ * The files in {@code connect-configs/} as users run them, with only what names their own machines left out or
+ * replaced: addresses, paths, credentials, cluster sizes. Benchmarks run these, so a regression in a shipped
+ * setting shows up in their figures.
+ */
+public final class ShippedConfigs {
+
+    /** Worker keys that name the user's cluster, not how the worker behaves; the kit sets its own. */
+    private static final Predicate<String> CLUSTER_SPECIFIC = key -> key.equals("bootstrap.servers")
+            || key.equals("listeners") || key.equals("rest.advertised.host.name") || key.equals("plugin.path")
+            || key.equals("offset.storage.file.filename") || key.equals("group.id") || key.endsWith(".storage.topic")
+            || key.endsWith(".replication.factor") || key.startsWith("config.providers");
+    /** Connector keys that name the user's engine and its credentials. */
+    private static final List<String> ENGINE_ACCESS = List.of("connection.url", "connection.username",
+            "connection.password", "connection.ssl.truststore.location", "connection.ssl.truststore.password");
+
+    private ShippedConfigs() {
+    }
+
+    /** A worker with the shipped worker properties (of {@code file}) but the kit's addresses and paths. */
+    public static ConnectWorker.Builder withWorkerProperties(ConnectWorker.Builder worker, String file) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(path(file), StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (String key : properties.stringPropertyNames()) {
+            if (!CLUSTER_SPECIFIC.test(key)) {
+                worker.property(key, properties.getProperty(key));
+            }
+        }
+        return worker;
+    }
+
+    /** The shipped tail connector's config, reading the named policy below {@code logs}. */
+    public static Map<String, String> agent(String policy, Path logs) {
+        Map<String, String> config = connector("agent-file-tail.json");
+        config.put("collect.policy", policy);
+        config.put("collect.entries", "${etcd:/logcollect/policies/" + policy + ":entries}");
+        config.put("allowed.paths", logs.toString());
+        return config;
+    }
+
+    /** The shipped sink's config, indexing {@code topicsRegex} into the engine at {@code url}, dead letters too. */
+    public static Map<String, String> sink(String url, String topicsRegex) {
+        Map<String, String> config = connector("sink-elasticsearch.json");
+        ENGINE_ACCESS.forEach(config::remove);
+        config.put("connection.url", url);
+        config.put("topics.regex", topicsRegex);
+        config.put("errors.deadletterqueue.topic.replication.factor", "1");
+        return config;
+    }
+
+    private static Map<String, String> connector(String file) {
+        try {
+            JsonNode config = HttpJson.MAPPER.readTree(path(file).toFile()).path("config");
+            Map<String, String> values = new LinkedHashMap<>();
+            config.fields().forEachRemaining(field -> values.put(field.getKey(), field.getValue().asText()));
+            return values;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path path(String file) {
+        return Locations.root().resolve("connect-configs").resolve(file);
+    }
+}
