@@ -75,7 +75,7 @@ public final class ShippedConfigs {
         try {
             JsonNode config = HttpJson.MAPPER.readTree(path(file).toFile()).path("config");
             Map<String, String> values = new LinkedHashMap<>();
-            config.fields().forEachRemaining(field -> values.put(field.getKey(), field.getValue().asText()));
+            config.properties().forEach(field -> values.put(field.getKey(), field.getValue().asText()));
             return values;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

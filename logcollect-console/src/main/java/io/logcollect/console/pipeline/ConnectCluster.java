@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,8 +57,7 @@ public final class ConnectCluster {
     public List<Connector> connectors() throws IOException {
         JsonNode all = get("connectors?expand=status&expand=info");
         List<Connector> connectors = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = all.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : all.properties()) {
             JsonNode status = entry.getValue().path("status");
             List<Task> tasks = new ArrayList<>();
             for (JsonNode task : status.path("tasks")) {

@@ -47,7 +47,7 @@ public final class EntryForm {
             }
             if (input.equals("fields") && node.isObject()) {
                 StringBuilder lines = new StringBuilder();
-                node.fields().forEachRemaining(field -> lines.append(field.getKey()).append('=')
+                node.properties().forEach(field -> lines.append(field.getKey()).append('=')
                         .append(field.getValue().asText()).append('\n'));
                 values.put(input, lines.toString());
             } else if (node.isArray()) {

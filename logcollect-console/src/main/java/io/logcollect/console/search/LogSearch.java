@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -382,7 +381,7 @@ public final class LogSearch {
         String shown = highlighted.isArray() && !highlighted.isEmpty() ? withHighlights(message,
                 highlighted.get(0).asText()) : message;
         Map<String, String> labels = new LinkedHashMap<>();
-        source.path("labels").fields().forEachRemaining(e -> labels.put(Segment.visible(e.getKey()),
+        source.path("labels").properties().forEach(e -> labels.put(Segment.visible(e.getKey()),
                 Segment.visible(e.getValue().asText())));
         String cursor = hit.has("sort") ? encodeCursor((ArrayNode) hit.get("sort")) : "";
         return new LogLine(hit.path("_index").asText(), hit.path("_id").asText(),
@@ -408,8 +407,7 @@ public final class LogSearch {
 
     private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
         if (node.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = it.next();
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
                 flatten(prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey(), field.getValue(), out);
             }
         } else if (node.isArray()) {

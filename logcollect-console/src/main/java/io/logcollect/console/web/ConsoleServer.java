@@ -5,6 +5,7 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.RedirectResponse;
 import io.javalin.http.staticfiles.Location;
+import io.javalin.plugin.bundled.GlobalHeadersConfig;
 import io.logcollect.console.ConsoleSettings;
 import io.logcollect.console.agents.AgentDirectory;
 import io.logcollect.console.agents.AgentPages;
@@ -115,8 +116,8 @@ public final class ConsoleServer {
             config.bundledPlugins.enableGlobalHeaders(headers -> {
                 headers.contentSecurityPolicy(CONTENT_SECURITY_POLICY);
                 headers.xContentTypeOptionsNoSniff();
-                headers.xFrameOptions("DENY");
-                headers.referrerPolicy(io.javalin.plugin.bundled.GlobalHeadersConfig.ReferrerPolicy.SAME_ORIGIN);
+                headers.xFrameOptions(GlobalHeadersConfig.XFrameOptions.DENY);
+                headers.referrerPolicy(GlobalHeadersConfig.ReferrerPolicy.SAME_ORIGIN);
                 if (settings.https()) {
                     headers.strictTransportSecurity(Duration.ofDays(180), false);
                 }
