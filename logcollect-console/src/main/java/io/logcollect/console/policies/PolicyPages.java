@@ -115,13 +115,13 @@ public final class PolicyPages {
         EntryForm form = EntryForm.submitted(ctx::formParam);
         Versioned current = store.read(name).orElseThrow(() -> new NotFoundResponse("no policy '" + name + "'"));
         JsonNode document = parse(current.value());
-        if (current.modRevision() != expected || !document.isArray()) {
-            ArrayNode mine = MAPPER.createArrayNode();
-            mine.add(form.toJson(null));
-            conflict(ctx, name, mine.toPrettyString(), new SaveOutcome.Conflict(expected, current.modRevision(),
-                    Optional.of(current.value())));
+        if (!document.isArray()) {
+            renderEntry(ctx, name, id, form, expected, Map.of(), List.of("policy '" + name + "' is not a JSON list "
+                    + "of entries now (revision " + current.modRevision() + "): fix it as JSON first"));
             return;
         }
+        // the entry goes into the policy as it is now; if that is newer than the one the form came from, the
+        // store refuses the save and the conflict page shows the whole policy with this entry, to save or drop
         ArrayNode updated = MAPPER.createArrayNode();
         boolean replaced = false;
         for (JsonNode entry : document) {

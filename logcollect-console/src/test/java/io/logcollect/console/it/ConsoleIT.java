@@ -225,6 +225,16 @@ class ConsoleIT {
         assertEquals("ann", store.history("web").get(0).author());
         assertEquals("move to the new topic", store.history("web").get(0).comment());
 
+        page.navigate(base + "/policies/web/entries/nginx");
+        store.save("web", store.read("web").orElseThrow().value().replaceFirst("\\]\\s*$", ",{\"id\":\"other\",\"paths\":"
+                + "[\"/var/log/other.log\"],\"topic\":\"other\"}]"), secondRevision, Change.now("carl", ""));
+        page.fill("#f-topic", "web_form");
+        page.click("#save-entry");
+        String entryConflict = page.inputValue("#document");
+        assertTrue(entryConflict.contains("\"web_form\"") && entryConflict.contains("\"other\""),
+                "the conflict after an entry form lost the rest of the policy: " + entryConflict);
+        secondRevision = store.read("web").orElseThrow().modRevision();
+
         page.navigate(base + "/policies/web");
         String mine = page.inputValue("#document").replace("web_v2", "web_mine");
         saved(store.save("web", store.read("web").orElseThrow().value().replace("web_v2", "web_theirs"),
@@ -241,7 +251,7 @@ class ConsoleIT {
 
         page.navigate(base + "/policies/web/history");
         List<String> authors = page.locator("#history tbody tr td:nth-child(3)").allTextContents();
-        assertEquals(List.of("bob", "ann", "setup"), authors.subList(0, 3));
+        assertEquals(List.of("bob", "carl", "ann", "setup"), authors.subList(0, 4));
         page.fill("#diff-from", String.valueOf(firstRevision));
         page.click("#compare-button");
         String changes = page.textContent("#diff");
