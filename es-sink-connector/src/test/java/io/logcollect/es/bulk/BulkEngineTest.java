@@ -277,7 +277,7 @@ class BulkEngineTest {
             return CompletableFuture.completedFuture(ids.size() > 3
                     ? new BulkTransport.Response(413, new byte[0]) : ScriptedTransport.itemsResponse(ids, id -> 201));
         };
-        engine(16, 0, 1, 0);
+        engine(16, 60_000, 1, 0);
         add(0, 16);
         assertTrue(engine.flush(Duration.ofSeconds(5)));
         assertEquals(16, outcomes.size());
