@@ -83,7 +83,7 @@ final class SearchTarget {
         }
         boolean composable = engine.composableTemplates();
         Integer priority = config.getInt(ElasticsearchSinkConfig.INDEX_TEMPLATE_PRIORITY);
-        String body = IndexTemplates.body(patterns, composable, config.dataStreams(),
+        String body = IndexTemplates.body(patterns, engine, config.dataStreams(),
                 priority != null ? priority : IndexTemplates.derivedPriority(patterns),
                 config.getInt(ElasticsearchSinkConfig.INDEX_TEMPLATE_SHARDS),
                 config.getInt(ElasticsearchSinkConfig.INDEX_TEMPLATE_REPLICAS));

@@ -54,7 +54,9 @@ public final class FileTailSourceConfig extends AbstractConfig {
             .define(SCAN_INTERVAL_MS, Type.LONG, 1000L, ConfigDef.Range.atLeast(10), Importance.MEDIUM,
                     "How often the globs are scanned for new, renamed, truncated and removed files.")
             .define(POLL_INTERVAL_MS, Type.LONG, 200L, ConfigDef.Range.atLeast(1), Importance.LOW,
-                    "How long a task waits when no file has a new complete line.")
+                    "The longest a task waits when no file has a new complete line. Right after reading lines it "
+                            + "looks again within 10 ms, doubling the wait on each empty look up to this, so a "
+                            + "steadily written file is shipped within milliseconds and quiet files cost nothing.")
             .define(BATCH_MAX_RECORDS, Type.INT, 10_000, ConfigDef.Range.atLeast(1), Importance.LOW,
                     "At most this many records per poll.")
             .define(FINGERPRINT_BYTES, Type.INT, 1024, ConfigDef.Range.between(16, 1024 * 1024), Importance.LOW,

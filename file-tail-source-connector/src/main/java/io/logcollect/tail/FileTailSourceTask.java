@@ -37,6 +37,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public class FileTailSourceTask extends SourceTask {
 
     private static final Logger log = LoggerFactory.getLogger(FileTailSourceTask.class);
+    private static final long FIRST_IDLE_WAIT_MS = 10;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
@@ -51,6 +52,11 @@ public class FileTailSourceTask extends SourceTask {
     private TailMetrics metrics;
     private volatile boolean stopped;
     private boolean newFiles;
+    /**
+     * How long the next empty poll waits: short right after lines were read, since a file being written to
+     * usually grows again within milliseconds, doubling up to {@code poll.interval.ms} while the files stay quiet.
+     */
+    private long idleWaitMs = FIRST_IDLE_WAIT_MS;
 
 
     @Override
@@ -117,10 +123,15 @@ public class FileTailSourceTask extends SourceTask {
                 warnOnceIfFallingBehind();
             }
             if (events.isEmpty() && bookkeeping.isEmpty() && status == null) {
+                long longestWaitMs = config.getLong(FileTailSourceConfig.POLL_INTERVAL_MS);
                 if (!newFiles) {
-                    wake.await(config.getLong(FileTailSourceConfig.POLL_INTERVAL_MS), TimeUnit.MILLISECONDS);
+                    wake.await(Math.min(idleWaitMs, longestWaitMs), TimeUnit.MILLISECONDS);
                 }
+                idleWaitMs = Math.min(idleWaitMs * 2, longestWaitMs);
                 return null;
+            }
+            if (!events.isEmpty()) {
+                idleWaitMs = FIRST_IDLE_WAIT_MS;
             }
         } finally {
             lock.unlock();

@@ -161,7 +161,6 @@ public final class LocalStack {
         config.put("topics", String.join(",", ownLogs ? List.of("logs") : TOPICS) + "," + STATUS_TOPIC + ","
                 + METRICS_TOPIC);
         config.put("connection.url", searchUrl);
-        config.put("linger.ms", "200");
         // The sink reads the agent's JSON values as bytes and indexes them as they are: no map in between.
         config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
         config.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");

@@ -2,6 +2,7 @@ package io.logcollect.es.benchmark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.logcollect.es.client.IndexTemplates;
+import io.logcollect.search.client.EngineInfo;
 import io.logcollect.testkit.ConnectWorker;
 import io.logcollect.testkit.DeliveryCheck;
 import io.logcollect.testkit.HttpJson;
@@ -78,7 +79,8 @@ public final class SinkBenchmark {
         String rawIndex = "bench-raw-" + run;
 
         node.http().put("/_index_template/bench-raw-" + run,
-                HttpJson.MAPPER.readTree(IndexTemplates.body(List.of(rawIndex + "*"), true, false, 300, 1, 0))).expectOk();
+                HttpJson.MAPPER.readTree(IndexTemplates.body(List.of(rawIndex + "*"), new EngineInfo(node.flavor(), node.version()), false,
+                        300, 1, 0))).expectOk();
 
         List<String> docs = new ArrayList<>(documents);
         for (int i = 0; i < documents; i++) {

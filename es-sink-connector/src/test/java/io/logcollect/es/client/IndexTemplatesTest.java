@@ -2,6 +2,7 @@ package io.logcollect.es.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.logcollect.search.client.EngineInfo;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -11,6 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class IndexTemplatesTest {
+
+    private static final EngineInfo ES8 = new EngineInfo(EngineInfo.ELASTICSEARCH, "8.19.21");
 
     @Test
     void aMoreSpecificTemplateOutranksTheOneItOverlaps() {
@@ -23,7 +26,7 @@ class IndexTemplatesTest {
 
     @Test
     void composableTemplateHasTheLogMapping() throws Exception {
-        JsonNode body = new ObjectMapper().readTree(IndexTemplates.body(List.of("web_log-*"), true, false, 200, 1, 0));
+        JsonNode body = new ObjectMapper().readTree(IndexTemplates.body(List.of("web_log-*"), ES8, false, 200, 1, 0));
         assertEquals("web_log-*", body.at("/index_patterns/0").asText());
         assertEquals(200, body.path("priority").asInt());
         JsonNode properties = body.at("/template/mappings/properties");
@@ -35,12 +38,23 @@ class IndexTemplatesTest {
         assertEquals("keyword", properties.at("/event/properties/id/type").asText());
         assertEquals("keyword", body.at("/template/mappings/dynamic_templates/0/labels_as_keyword/mapping/type").asText());
         assertFalse(body.has("data_stream"));
-        assertTrue(new ObjectMapper().readTree(IndexTemplates.body(List.of("l-*"), true, true, 200, 1, 0)).has("data_stream"));
+        assertFalse(body.at("/template/settings").has("index.merge_on_flush.enabled"), "an Elasticsearch setting");
+        assertTrue(new ObjectMapper().readTree(IndexTemplates.body(List.of("l-*"), ES8, true, 200, 1, 0)).has("data_stream"));
+    }
+
+    @Test
+    void onOpenSearchARefreshDoesNotWaitForMerges() throws Exception {
+        for (String version : List.of("2.19.3", "3.2.0")) {
+            JsonNode body = new ObjectMapper().readTree(IndexTemplates.body(List.of("web-*"),
+                    new EngineInfo(EngineInfo.OPENSEARCH, version), false, 200, 1, 0));
+            assertFalse(body.at("/template/settings/index.merge_on_flush.enabled").asBoolean(true), version);
+            assertTrue(body.at("/template/settings").has("index.merge_on_flush.enabled"), version);
+        }
     }
 
     @Test
     void legacyTemplateForOldElasticsearch() throws Exception {
-        JsonNode body = new ObjectMapper().readTree(IndexTemplates.body(List.of("x-*"), false, false, 200, 1, 1));
+        JsonNode body = new ObjectMapper().readTree(IndexTemplates.body(List.of("x-*"), new EngineInfo(EngineInfo.ELASTICSEARCH, "7.4.2"), false, 200, 1, 1));
         assertEquals(200, body.path("order").asInt());
         assertEquals("text", body.at("/mappings/properties/message/type").asText());
     }

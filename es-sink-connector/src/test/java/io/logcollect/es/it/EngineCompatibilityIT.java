@@ -62,6 +62,7 @@ class EngineCompatibilityIT {
             assertEquals("text", SinkFixtures.mappingType(node, index, "message"));
             assertEquals("keyword", SinkFixtures.mappingType(node, index, "host.name"));
             assertEquals("keyword", SinkFixtures.mappingType(node, index, "event.id"));
+            SinkFixtures.assertNoMergeOnRefresh(node, index);
             long sample = 12_346;
             JsonNode doc = node.http().get("/" + topic + "-" + SinkFixtures.DAYS.get((int) (sample % 3)) + "/_doc/"
                     + topic + "-" + sample).expectOk();

@@ -49,6 +49,7 @@ final class MillionRecords {
         assertEquals("long", SinkFixtures.mappingType(node, index, "log.offset"));
         assertEquals("keyword", SinkFixtures.mappingType(node, index, "labels.app"));
         assertEquals("keyword", SinkFixtures.mappingType(node, index, "labels.entry"));
+        SinkFixtures.assertNoMergeOnRefresh(node, index);
 
         long sample = 777_777L;
         String sampleIndex = topic + "-" + SinkFixtures.DAYS.get((int) (sample % 3));

@@ -19,6 +19,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 /** What the integration tests share: ECS log records like the tail source writes, connector configs, waits. */
 final class SinkFixtures {
 
@@ -171,6 +174,20 @@ final class SinkFixtures {
         JsonNode fieldNode = mapping.path(index).path("mappings").path(field).path("mapping");
         String leaf = field.substring(field.lastIndexOf('.') + 1);
         return fieldNode.path(leaf).path("type").asText();
+    }
+
+    /**
+     * Checks the template's engine-specific setting on a real index: OpenSearch must not merge on refresh (its
+     * default), and Elasticsearch, which has no such setting, must not be sent it.
+     */
+    static void assertNoMergeOnRefresh(SearchNode node, String index) {
+        JsonNode settings = node.http().get("/" + index + "/_settings?flat_settings=true").expectOk()
+                .path(index).path("settings");
+        if (node.flavor().equals("opensearch")) {
+            assertEquals("false", settings.path("index.merge_on_flush.enabled").asText(), settings.toString());
+        } else {
+            assertFalse(settings.has("index.merge_on_flush.enabled"), settings.toString());
+        }
     }
 
     static void sleep(long millis) {
