@@ -70,7 +70,8 @@ public final class IndexTemplates {
      *
      * <p>On OpenSearch 2+ it turns merge-on-refresh off ({@code index.merge_on_flush.enabled}, on by default
      * there): with it, a refresh waits up to 10 s for merges of the segments it has just written, which on a busy
-     * node adds seconds to the time a log line takes to become searchable. Elasticsearch does not merge on refresh.
+     * node adds seconds to the time a log line takes to become searchable. Elasticsearch has no such setting and
+     * would refuse it.
      *
      * @param dataStreams declare {@code data_stream} (composable only)
      */
