@@ -3,6 +3,8 @@ package io.logcollect.tail.record;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.data.Field;
@@ -17,6 +19,10 @@ import org.apache.kafka.connect.storage.Converter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -27,6 +33,10 @@ import java.util.Map;
  * as fast for the tail's records: it streams the {@link Struct} through one reused Jackson generator instead
  * of building a {@code JsonNode} tree per record, which profiling showed to be half of the agent's CPU.
  *
+ * <p>Plain ASCII (no character JSON escapes), which is most of a log line, is written as its bytes: field names
+ * encoded once per schema, label keys once per key, string values with no per-character escaping. Other text
+ * takes Jackson's escaping, as in JsonConverter.
+ *
  * <p>The fast path covers schemas made of structs, strings, integers, booleans, arrays and string-keyed maps
  * with no nulls and no defaults, which is every record the tail source produces. Anything else (schemaless values, logical
  * types, floats, bytes, nulls, tombstones) and all of {@code toConnectData} go to an inner {@link JsonConverter}
@@ -35,7 +45,15 @@ import java.util.Map;
 public final class LogRecordJsonConverter implements Converter {
 
     private final JsonConverter fallback = new JsonConverter();
+    private static final VarHandle EIGHT_BYTES =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    /** Bounds the label keys kept encoded; a connector has a handful. */
+    private static final int MAX_KEYS_KEPT = 1024;
+
     private final Map<Schema, Boolean> streamable = new IdentityHashMap<>();
+    private final Map<Schema, SerializableString[]> fieldNames = new IdentityHashMap<>();
+    private final Map<String, SerializableString> keys = new HashMap<>();
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
     private JsonFactory factory;
     private JsonGenerator generator;
@@ -146,8 +164,14 @@ public final class LogRecordJsonConverter implements Converter {
                     throw NotStreamable.INSTANCE;
                 }
                 generator.writeStartObject();
+                SerializableString[] names = fieldNames(schema);
                 for (Field field : schema.fields()) {
-                    generator.writeFieldName(field.name());
+                    SerializableString name = names[field.index()];
+                    if (name != null) {
+                        generator.writeFieldName(name);
+                    } else {
+                        generator.writeFieldName(field.name());
+                    }
                     write(field.schema(), struct.get(field));
                 }
                 generator.writeEndObject();
@@ -165,12 +189,12 @@ public final class LogRecordJsonConverter implements Converter {
                     if (entry.getKey() == null) {
                         throw NotStreamable.INSTANCE;
                     }
-                    generator.writeFieldName(((CharSequence) entry.getKey()).toString());
+                    writeKey(((CharSequence) entry.getKey()).toString());
                     write(schema.valueSchema(), entry.getValue());
                 }
                 generator.writeEndObject();
             }
-            case STRING -> generator.writeString(((CharSequence) value).toString());
+            case STRING -> writeString(((CharSequence) value).toString());
             case BOOLEAN -> generator.writeBoolean((Boolean) value);
             case INT8 -> generator.writeNumber((Byte) value);
             case INT16 -> generator.writeNumber((Short) value);
@@ -178,6 +202,100 @@ public final class LogRecordJsonConverter implements Converter {
             case INT64 -> generator.writeNumber((Long) value);
             default -> throw NotStreamable.INSTANCE;
         }
+    }
+
+    /** The schema's field names encoded once; null for a name that is not plain ASCII (Jackson writes those). */
+    private SerializableString[] fieldNames(Schema schema) {
+        SerializableString[] names = fieldNames.get(schema);
+        if (names == null) {
+            names = schema.fields().stream().map(field -> isPlainAscii(field.name(),
+                            field.name().getBytes(StandardCharsets.UTF_8)) ? new SerializedString(field.name()) : null)
+                    .toArray(SerializableString[]::new);
+            fieldNames.put(schema, names);
+        }
+        return names;
+    }
+
+    /** A label key as pre-encoded bytes when it is plain ASCII; otherwise Jackson writes it, as JsonConverter does. */
+    private void writeKey(String key) throws IOException {
+        SerializableString encoded = keys.get(key);
+        if (encoded != null) {
+            generator.writeFieldName(encoded);
+        } else if (isPlainAscii(key, key.getBytes(StandardCharsets.UTF_8)) && keys.size() < MAX_KEYS_KEPT) {
+            encoded = new SerializedString(key);
+            keys.put(key, encoded);
+            generator.writeFieldName(encoded);
+        } else {
+            generator.writeFieldName(key);
+        }
+    }
+
+    private void writeString(String text) throws IOException {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        if (isPlainAscii(text, utf8)) {
+            generator.writeRawUTF8String(utf8, 0, utf8.length);
+        } else {
+            generator.writeString(text);
+        }
+    }
+
+    /**
+     * Whether {@code text}, encoded as {@code utf8}, holds only ASCII that JSON does not escape: no control
+     * character, quote or backslash (Jackson escapes exactly those) and no byte of a multi-byte character
+     * (high bit set). An unpaired surrogate is encoded as {@code ?}, so when the bytes hold a question mark, the
+     * question marks of both are counted: such text is left to Jackson, which handles it as JsonConverter does.
+     * Eight bytes are looked at a time, since this scan runs over every byte the agent ships.
+     */
+    static boolean isPlainAscii(String text, byte[] utf8) {
+        long special = 0;
+        long question = 0;
+        int at = 0;
+        for (; at + Long.BYTES <= utf8.length; at += Long.BYTES) {
+            long eight = (long) EIGHT_BYTES.get(utf8, at);
+            special |= eight | (eight - repeated(0x20)) & ~eight | zeroByte(eight ^ repeated('"'))
+                    | zeroByte(eight ^ repeated('\\'));
+            question |= zeroByte(eight ^ repeated('?'));
+        }
+        for (; at < utf8.length; at++) {
+            byte b = utf8[at];
+            if (b < 0x20 || b == '"' || b == '\\') {
+                return false;
+            }
+            if (b == '?') {
+                question = HIGH_BITS;
+            }
+        }
+        if ((special & HIGH_BITS) != 0) {
+            return false;
+        }
+        return (question & HIGH_BITS) == 0 || count(utf8, (byte) '?') == count(text, '?');
+    }
+
+    /** The high bit of a byte is set where a byte of {@code eight} is zero (or, harmlessly, above such a byte). */
+    private static long zeroByte(long eight) {
+        return (eight - repeated(1)) & ~eight & HIGH_BITS;
+    }
+
+    private static long repeated(int b) {
+        return 0x0101010101010101L * b;
+    }
+
+    private static int count(byte[] bytes, byte wanted) {
+        int count = 0;
+        for (byte b : bytes) {
+            if (b == wanted) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static int count(String text, char wanted) {
+        int count = 0;
+        for (int at = text.indexOf(wanted); at >= 0; at = text.indexOf(wanted, at + 1)) {
+            count++;
+        }
+        return count;
     }
 
     /** A value the fast path does not write; thrown without a stack trace since it only redirects. */

@@ -1,12 +1,12 @@
 package io.logcollect.tail.bench;
 
+import io.logcollect.testkit.BenchmarkLines;
 import io.logcollect.testkit.ConnectWorker;
 import io.logcollect.testkit.KafkaBroker;
 import io.logcollect.testkit.Locations;
 import io.logcollect.testkit.ServiceProcess;
 import io.logcollect.testkit.Workspace;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +41,7 @@ public final class TailBenchmark {
         KafkaBroker kafka = KafkaBroker.start();
         Path dir = Workspace.newDirectory("bench-logs");
         Path file = dir.resolve("bench.log");
-        writeLines(file, lines);
+        BenchmarkLines.write(file, lines, LINE_BYTES);
 
         ConnectWorker.Builder builder = ConnectWorker.standalone(kafka).heap("2g");
         for (String setting : PRODUCER_SETTINGS.split(" ")) {
@@ -111,18 +111,6 @@ public final class TailBenchmark {
         config.put("value.converter.schemas.enable", "false");
         config.put("status.topic", "bench-status");
         return config;
-    }
-
-    private static void writeLines(Path file, int lines) throws IOException {
-        String padding = "x".repeat(LINE_BYTES);
-        try (BufferedWriter out = Files.newBufferedWriter(file)) {
-            for (int i = 0; i < lines; i++) {
-                String head = "2026-11-24T10:00:00.000Z INFO request " + i + " ";
-                out.write(head);
-                out.write(padding, 0, LINE_BYTES - 1 - head.length());
-                out.write('\n');
-            }
-        }
     }
 
     /** The mean size of the first 10,000 record values of a topic: what the tail connector produces per line. */

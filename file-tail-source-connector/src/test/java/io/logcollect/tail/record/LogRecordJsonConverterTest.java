@@ -74,6 +74,54 @@ class LogRecordJsonConverterTest {
     }
 
     @Test
+    void plainAsciiStringsAndLabelKeysOfEveryKindAreByteIdentical() {
+        StringBuilder printable = new StringBuilder();
+        for (char c = 0x20; c <= 0x7f; c++) {
+            printable.append(c);
+        }
+        for (String message : List.of("", "plain line", printable.toString(), "tab\there", "quote \" here",
+                "back\\slash", "del \u007f only", "caf\u00e9", "\u0000")) {
+            SourceRecord record = records.record(event(message, false, false, 3));
+            assertSame(record.valueSchema(), record.value());
+        }
+        for (String key : List.of("app", "k\"q", "k\\b", "k\u0001", "k\u007f", "\u00e9t\u00e9", "\ud83d\ude00")) {
+            Map<String, String> fields = new LinkedHashMap<>();
+            fields.put(key, "v");
+            // records of its own: labels are built once per entry
+            SourceRecord record = new EcsRecords("web-01", "web", true).record(event("labelled", false, false, 4,
+                    fields));
+            assertSame(record.valueSchema(), record.value());
+        }
+    }
+
+    @Test
+    void plainAsciiIsToldApartAtEveryPositionOfAnEightByteWord() {
+        for (int length = 1; length <= 20; length++) {
+            for (int position = 0; position < length; position++) {
+                for (char special : "\u0000\u001f\"\\\u00e9\u0080\u00ff".toCharArray()) {
+                    String text = "a".repeat(position) + special + "b".repeat(length - position - 1);
+                    assertFalse(LogRecordJsonConverter.isPlainAscii(text, text.getBytes(StandardCharsets.UTF_8)),
+                            () -> "char " + (int) special + " at " + text.indexOf(special));
+                }
+                String lone = "a".repeat(position) + '\ud800' + "?".repeat(length - position - 1);
+                assertFalse(LogRecordJsonConverter.isPlainAscii(lone, lone.getBytes(StandardCharsets.UTF_8)));
+                String plain = "a".repeat(position) + "? ~\u007f".charAt(position % 4) + "z".repeat(length - position - 1);
+                assertTrue(LogRecordJsonConverter.isPlainAscii(plain, plain.getBytes(StandardCharsets.UTF_8)), plain);
+            }
+        }
+    }
+
+    @Test
+    void fieldNamesThatAreNotPlainAsciiAreWrittenAsJsonConverterWritesThem() {
+        Schema schema = SchemaBuilder.struct().name("n").field("plain", Schema.STRING_SCHEMA)
+                .field("quo\"te", Schema.STRING_SCHEMA).field("\u00e9t\u00e9", Schema.STRING_SCHEMA)
+                .field("\ud83d\ude00", Schema.STRING_SCHEMA).field("lone \ud800", Schema.STRING_SCHEMA).build();
+        Struct value = new Struct(schema);
+        schema.fields().forEach(field -> value.put(field, "v?" + field.name()));
+        assertSame(schema, value);
+    }
+
+    @Test
     void aKeyStringIsWrittenAsAJsonString() {
         LogRecordJsonConverter keys = converter(new LogRecordJsonConverter(), SCHEMALESS, true);
         JsonConverter referenceKeys = converter(new JsonConverter(), SCHEMALESS, true);
@@ -146,6 +194,11 @@ class LogRecordJsonConverterTest {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("app", "shop");
         fields.put("env", i % 2 == 0 ? "prod" : "stage \"eu\"");
+        return event(message, multiline, truncated, i, fields);
+    }
+
+    private static LogEvent event(String message, boolean multiline, boolean truncated, long i,
+                                  Map<String, String> fields) {
         CollectionEntry entry = new CollectionEntry("nginx-" + (i % 3), List.of("/var/log/*.log"), new ArrayList<>(),
                 "web_log", CollectionEntry.StartAt.END, StandardCharsets.UTF_8, Optional.empty(), 1024, fields,
                 Optional.empty(), Optional.empty(), true);

@@ -1,0 +1,200 @@
+package io.logcollect.stack.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.logcollect.stack.ShippedConfigs;
+import io.logcollect.testkit.BenchmarkLines;
+import io.logcollect.testkit.ConnectWorker;
+import io.logcollect.testkit.HttpJson;
+import io.logcollect.testkit.KafkaBroker;
+import io.logcollect.testkit.Workspace;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Our agent against a native peer, in one run into one broker: rsyslog ({@code imfile} -> {@code omkafka}, whose
+ * producer is librdkafka) and the tail connector each read their own copy of the same file, one after the other,
+ * into a topic of their own. Prints lines/s (from the start until the topic holds every line) and CPU seconds per
+ * million lines (the whole process: rsyslogd with its librdkafka threads; the agent worker's JVM with its GC and
+ * compiler threads), and the ratios. Goal: the agent at least twice as fast.
+ *
+ * <p>rsyslog is set up as a user would for this job: a JSON template with the timestamp, host, file path and
+ * message, lz4, {@code acks=all}, and librdkafka buffers large enough that nothing is dropped (the benchmark
+ * checks every line arrived). The agent runs the shipped worker properties and tail connector config
+ * ({@code connect-configs/}, producer settings included), with its one entry inline instead of from etcd. The
+ * agent's worker first reads the whole file once into another topic so its JIT has compiled the hot paths;
+ * rsyslog is native code and needs no warm-up.
+ *
+ * <p>Run: {@code bin/benchmark peers [lines]} (3,000,000 lines of 200 bytes by default). It needs Debian's
+ * {@code rsyslog} and {@code rsyslog-kafka} packages, which {@code bin/benchmark} installs.
+ */
+public final class PeersBenchmark {
+
+    private static final int LINE_BYTES = 200;
+
+    private PeersBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int lines = args.length > 0 ? Integer.parseInt(args[0]) : 3_000_000;
+        KafkaBroker kafka = KafkaBroker.start();
+        Path original = Workspace.newDirectory("peers-file").resolve("app.log");
+        BenchmarkLines.write(original, lines, LINE_BYTES);
+
+        Path rsyslogLogs = Workspace.newDirectory("peers-rsyslog-logs");
+        Files.copy(original, rsyslogLogs.resolve("app.log"));
+        Run rsyslog = rsyslog(kafka, rsyslogLogs.resolve("app.log"), lines);
+
+        Path agentLogs = Workspace.newDirectory("peers-agent-logs");
+        Files.copy(original, agentLogs.resolve("app.log"));
+        Files.copy(original, agentLogs.resolve("warm-up.log"));
+        Run agent = agent(kafka, agentLogs, lines);
+        String version = rsyslogVersion();
+        kafka.stop();
+
+        System.out.printf("%n== a native peer, side by side: %,d lines of %d bytes, one file each, one broker ==%n",
+                lines, LINE_BYTES);
+        System.out.printf("%-58s %,10.0f lines/s, %5.2f CPU s per million lines%n",
+                "rsyslog " + version + " (imfile -> omkafka, lz4, acks=all):", rsyslog.linesPerSecond(),
+                rsyslog.cpuSecondsPerMillion());
+        System.out.printf("%-58s %,10.0f lines/s, %5.2f CPU s per million lines%n",
+                "logcollect agent (shipped connect-configs, warmed up):", agent.linesPerSecond(),
+                agent.cpuSecondsPerMillion());
+        System.out.printf("ratio agent / rsyslog, lines/s: %.2f (goal >= 2.00); CPU per line: %.2f%n",
+                agent.linesPerSecond() / rsyslog.linesPerSecond(),
+                agent.cpuSecondsPerMillion() / rsyslog.cpuSecondsPerMillion());
+    }
+
+    /** Runs rsyslogd in the foreground on {@code file} until the topic holds every line, then stops it. */
+    private static Run rsyslog(KafkaBroker kafka, Path file, int lines) throws Exception {
+        String topic = "peers-rsyslog";
+        kafka.createTopic(topic, 1);
+        Path dir = Workspace.newDirectory("peers-rsyslogd");
+        Files.createDirectories(dir.resolve("work"));
+        Path config = dir.resolve("rsyslog.conf");
+        Files.writeString(config, rsyslogConfig(dir.resolve("work"), file, topic, kafka.bootstrapServers()));
+        Process rsyslogd = new ProcessBuilder("rsyslogd", "-n", "-f", config.toString(), "-i",
+                dir.resolve("rsyslogd.pid").toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("rsyslogd.out").toFile()).start();
+        try {
+            long start = System.nanoTime();
+            double seconds = awaitLines(kafka, topic, lines, start, rsyslogd::isAlive, dir.resolve("rsyslogd.out"));
+            Duration cpu = rsyslogd.toHandle().info().totalCpuDuration().orElseThrow();
+            checkRsyslogRecord(kafka, topic, file);
+            return new Run(lines, seconds, cpu);
+        } finally {
+            rsyslogd.destroy();
+            rsyslogd.waitFor();
+        }
+    }
+
+    /**
+     * imfile reads the file from its start; omkafka sends each line as a JSON object through librdkafka with lz4 and
+     * acks=all, with queues of a million messages and a GiB so that nothing is dropped while the broker catches up.
+     */
+    static String rsyslogConfig(Path workDirectory, Path file, String topic, String brokers) {
+        return """
+                global(workDirectory="%s")
+                module(load="imfile" mode="inotify")
+                module(load="omkafka")
+                template(name="ecs" type="list" option.jsonf="on") {
+                  property(outname="@timestamp" name="timereported" dateFormat="rfc3339" format="jsonf")
+                  property(outname="host" name="hostname" format="jsonf")
+                  property(outname="file" name="$!metadata!filename" format="jsonf")
+                  property(outname="message" name="msg" format="jsonf")
+                }
+                input(type="imfile" file="%s" tag="app" addMetadata="on" freshStartTail="off")
+                action(type="omkafka" topic="%s" broker=["%s"] template="ecs" resubmitOnFailure="on"
+                       confParam=["compression.codec=lz4", "acks=all", "queue.buffering.max.messages=1000000",
+                                  "queue.buffering.max.kbytes=1048576", "batch.size=262144", "linger.ms=20"])
+                """.formatted(workDirectory, file, topic, brokers);
+    }
+
+    /** A record as rsyslog wrote it holds the fields a user would search: the file, the host, the line. */
+    private static void checkRsyslogRecord(KafkaBroker kafka, String topic, Path file) throws IOException {
+        String value = kafka.consume(topic, 1, Duration.ofMinutes(1)).get(0).value();
+        JsonNode record = HttpJson.MAPPER.readTree(value);
+        for (String field : List.of("@timestamp", "host", "file", "message")) {
+            if (record.path(field).asText().isEmpty()) {
+                throw new IllegalStateException("rsyslog's record has no " + field + ": " + value);
+            }
+        }
+        if (!record.path("file").asText().equals(file.toString())
+                || !record.path("message").asText().startsWith("2026-11-24T10:00:00.000Z INFO request 0 ")) {
+            throw new IllegalStateException("rsyslog's first record is not the file's first line: " + value);
+        }
+    }
+
+    /** The shipped agent: a warm-up read of one copy of the file, then the timed read of the other. */
+    private static Run agent(KafkaBroker kafka, Path logs, int lines) throws Exception {
+        ConnectWorker worker = ShippedConfigs.withWorkerProperties(ConnectWorker.standalone(kafka).heap("2g"),
+                "agent-standalone.properties").start();
+        try {
+            read(kafka, worker, logs, "warm-up.log", "peers-agent-warm-up", lines);
+            Duration before = cpu(worker);
+            double seconds = read(kafka, worker, logs, "app.log", "peers-agent", lines);
+            return new Run(lines, seconds, cpu(worker).minus(before));
+        } finally {
+            worker.stop();
+        }
+    }
+
+    /** Seconds from creating the agent's connector for {@code file} until its topic holds every line. */
+    private static double read(KafkaBroker kafka, ConnectWorker worker, Path logs, String file, String topic,
+                               int lines) throws Exception {
+        kafka.createTopic(topic, 1);
+        Map<String, String> config = ShippedConfigs.agent(topic, logs);
+        config.put("collect.entries", "[{\"id\":\"app\",\"paths\":[\"" + logs.resolve(file) + "\"],\"topic\":\""
+                + topic + "\",\"start_at\":\"beginning\"}]");
+        long start = System.nanoTime();
+        worker.putConnector(topic, config);
+        double seconds = awaitLines(kafka, topic, lines, start, () -> true, worker.process().logFile());
+        worker.deleteConnector(topic);
+        return seconds;
+    }
+
+    private static Duration cpu(ConnectWorker worker) {
+        return ProcessHandle.of(worker.process().pid()).flatMap(process -> process.info().totalCpuDuration())
+                .orElseThrow();
+    }
+
+    /** Seconds from {@code start} until {@code topic} holds {@code lines} records; fails after 10 minutes. */
+    private static double awaitLines(KafkaBroker kafka, String topic, int lines, long start,
+                                     BooleanSupplier alive, Path log) throws InterruptedException {
+        long deadline = start + Duration.ofMinutes(10).toNanos();
+        long count;
+        while ((count = kafka.recordCount(topic)) < lines) {
+            if (System.nanoTime() > deadline || !alive.getAsBoolean()) {
+                throw new IllegalStateException(topic + " holds " + count + " of " + lines + " lines; see " + log);
+            }
+            Thread.sleep(20);
+        }
+        if (count > lines) {
+            throw new IllegalStateException(topic + " holds " + count + " records for " + lines + " lines");
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static String rsyslogVersion() throws IOException, InterruptedException {
+        Process version = new ProcessBuilder("rsyslogd", "-v").redirectErrorStream(true).start();
+        String first = new String(version.getInputStream().readAllBytes()).lines().findFirst().orElse("");
+        version.waitFor();
+        return first.replaceFirst("^rsyslogd\\s+", "").replaceFirst("\\s.*", "");
+    }
+
+    private record Run(int lines, double seconds, Duration cpu) {
+
+        double linesPerSecond() {
+            return lines / seconds;
+        }
+
+        double cpuSecondsPerMillion() {
+            return cpu.toNanos() / 1e9 / (lines / 1e6);
+        }
+    }
+}
