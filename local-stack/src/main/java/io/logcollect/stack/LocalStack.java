@@ -140,6 +140,7 @@ public final class LocalStack {
         config.put("collect.entries", "${etcd:/logcollect/policies/" + POLICY + ":entries}");
         config.put("allowed.paths", logs.toString());
         config.put("scan.interval.ms", "500");
+        config.put("key.converter", "io.logcollect.tail.record.LogRecordJsonConverter");
         config.put("value.converter", "io.logcollect.tail.record.LogRecordJsonConverter");
         return config;
     }

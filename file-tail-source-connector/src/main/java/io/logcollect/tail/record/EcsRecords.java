@@ -36,7 +36,7 @@ public final class EcsRecords {
     public static final String OFFSET_CHECK_HASH = "check_hash";
 
     /** Bounds what is kept for files long gone; rebuilding a file's parts is cheap. */
-    private static final int MAX_FILES_KEPT = 4096;
+    static final int MAX_FILES_KEPT = 4096;
     private static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final Schema EVENT = SchemaBuilder.struct().name("io.logcollect.Event")
@@ -84,6 +84,15 @@ public final class EcsRecords {
                 .field("log", log)
                 .field("labels", LABELS)
                 .build();
+    }
+
+    /**
+     * Whether values of {@code schema} are shared between records and never change once built: the task's host,
+     * a file (built once per file and path), an entry's labels (an immutable map built once per entry). The
+     * converter writes their JSON once per instance.
+     */
+    static boolean isShared(Schema schema) {
+        return schema == HOST || schema == FILE || schema == LABELS;
     }
 
     /** The source partition of a file of an entry. */

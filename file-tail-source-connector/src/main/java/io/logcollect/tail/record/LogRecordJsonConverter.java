@@ -54,9 +54,13 @@ public final class LogRecordJsonConverter implements Converter {
     private final Map<Schema, Boolean> streamable = new IdentityHashMap<>();
     private final Map<Schema, SerializableString[]> fieldNames = new IdentityHashMap<>();
     private final Map<String, SerializableString> keys = new HashMap<>();
+    /** The JSON of values the tail source shares between records, by instance (see EcsRecords.isShared). */
+    private final Map<Object, SerializableString> sharedJson = new IdentityHashMap<>();
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
+    private final ByteArrayOutputStream sharedBuffer = new ByteArrayOutputStream(256);
     private JsonFactory factory;
     private JsonGenerator generator;
+    private JsonGenerator sharedGenerator;
 
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
@@ -71,7 +75,8 @@ public final class LogRecordJsonConverter implements Converter {
         fallback.configure(fallbackConfigs, isKey);
         factory = new JsonFactory();
         factory.setRootValueSeparator(null);
-        generator = newGenerator();
+        generator = newGenerator(buffer);
+        sharedGenerator = newGenerator(sharedBuffer);
     }
 
     @Override
@@ -92,10 +97,10 @@ public final class LogRecordJsonConverter implements Converter {
             return json;
         } catch (NotStreamable | ClassCastException e) {
             // A null or a value of the wrong class deep inside: JsonConverter decides (and words any error).
-            generator = newGenerator();
+            generator = newGenerator(buffer);
             return fallback.fromConnectData(topic, schema, value);
         } catch (IOException e) {
-            generator = newGenerator();
+            generator = newGenerator(buffer);
             throw new DataException("cannot write JSON for topic " + topic, e);
         }
     }
@@ -110,10 +115,10 @@ public final class LogRecordJsonConverter implements Converter {
         fallback.close();
     }
 
-    private JsonGenerator newGenerator() {
-        buffer.reset();
+    private JsonGenerator newGenerator(ByteArrayOutputStream into) {
+        into.reset();
         try {
-            return factory.createGenerator(buffer, JsonEncoding.UTF8);
+            return factory.createGenerator(into, JsonEncoding.UTF8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -157,6 +162,42 @@ public final class LogRecordJsonConverter implements Converter {
         if (value == null) {
             throw NotStreamable.INSTANCE;
         }
+        if (EcsRecords.isShared(schema)) {
+            generator.writeRawValue(sharedJson(schema, value));
+        } else {
+            writeFresh(schema, value);
+        }
+    }
+
+    /**
+     * The JSON of a value the tail source shares between records (its host, a file, an entry's labels), written
+     * once per instance: it builds them once and never changes them. Kept for as many instances as it keeps.
+     */
+    private SerializableString sharedJson(Schema schema, Object value) throws IOException {
+        SerializableString json = sharedJson.get(value);
+        if (json == null) {
+            JsonGenerator main = generator;
+            generator = sharedGenerator;
+            try {
+                writeFresh(schema, value);
+                generator.flush();
+            } catch (IOException | RuntimeException e) {
+                sharedGenerator = newGenerator(sharedBuffer);
+                throw e;
+            } finally {
+                generator = main;
+            }
+            json = new SerializedString(sharedBuffer.toString(StandardCharsets.UTF_8));
+            sharedBuffer.reset();
+            if (sharedJson.size() >= EcsRecords.MAX_FILES_KEPT) {
+                sharedJson.clear();
+            }
+            sharedJson.put(value, json);
+        }
+        return json;
+    }
+
+    private void writeFresh(Schema schema, Object value) throws IOException {
         switch (schema.type()) {
             case STRUCT -> {
                 Struct struct = (Struct) value;
