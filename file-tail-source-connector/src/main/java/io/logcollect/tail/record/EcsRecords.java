@@ -3,6 +3,7 @@ package io.logcollect.tail.record;
 import io.logcollect.tail.engine.FilePosition;
 import io.logcollect.tail.engine.LogEvent;
 import io.logcollect.tail.identity.ContentCheck;
+import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
@@ -37,6 +38,18 @@ public final class EcsRecords {
 
     /** Bounds what is kept for files long gone; rebuilding a file's parts is cheap. */
     static final int MAX_FILES_KEPT = 4096;
+    // Positions of the fields, the same in every variant of the schemas below.
+    private static final int TIMESTAMP_FIELD = 0;
+    private static final int MESSAGE_FIELD = 1;
+    private static final int EVENT_FIELD = 2;
+    private static final int HOST_FIELD = 3;
+    private static final int LOG_FIELD = 4;
+    private static final int LABELS_FIELD = 5;
+    private static final int EVENT_ID_FIELD = 0;
+    private static final int EVENT_CREATED_FIELD = 1;
+    private static final int LOG_FILE_FIELD = 0;
+    private static final int LOG_OFFSET_FIELD = 1;
+    private static final int LOG_FLAGS_FIELD = 2;
     private static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final Schema EVENT = SchemaBuilder.struct().name("io.logcollect.Event")
@@ -95,6 +108,15 @@ public final class EcsRecords {
         return schema == HOST || schema == FILE || schema == LABELS;
     }
 
+    private static Field field(Schema schema, int position) {
+        return schema.fields().get(position);
+    }
+
+    /** Puts by position, sparing a lookup by name per field and line. */
+    private static void put(Struct struct, int position, Object value) {
+        struct.put(field(struct.schema(), position), value);
+    }
+
     /** The source partition of a file of an entry. */
     public static Map<String, Object> partition(String entryId, String fileIdentity) {
         // A HashMap, never Map.of: Connect stores offsets under the partition's JSON, written in iteration
@@ -111,11 +133,10 @@ public final class EcsRecords {
         boolean flagged = event.multiline() || event.truncated() || unparsed;
         Schema schema = created ? (flagged ? VALUE_CREATED_WITH_FLAGS : VALUE_CREATED)
                 : (flagged ? VALUE_WITH_FLAGS : VALUE);
-        Schema logSchema = schema.field("log").schema();
         FileParts file = fileParts(event);
-        Struct log = new Struct(logSchema)
-                .put("file", file.file())
-                .put("offset", event.offset());
+        Struct log = new Struct(field(schema, LOG_FIELD).schema());
+        put(log, LOG_FILE_FIELD, file.file());
+        put(log, LOG_OFFSET_FIELD, event.offset());
         if (flagged) {
             List<String> flags = new ArrayList<>(3);
             if (event.multiline()) {
@@ -127,19 +148,20 @@ public final class EcsRecords {
             if (unparsed) {
                 flags.add("timestamp_unparsed");
             }
-            log.put("flags", flags);
+            put(log, LOG_FLAGS_FIELD, flags);
         }
-        Struct eventStruct = new Struct(schema.field("event").schema()).put("id", event.eventId());
+        Struct eventStruct = new Struct(field(schema, EVENT_FIELD).schema());
+        put(eventStruct, EVENT_ID_FIELD, event.eventId());
         if (created) {
-            eventStruct.put("created", formatTimestamp(event.readTimeMillis()));
+            put(eventStruct, EVENT_CREATED_FIELD, formatTimestamp(event.readTimeMillis()));
         }
-        Struct value = new Struct(schema)
-                .put("@timestamp", created ? formatTimestamp(event.timestampMillis()) : timestamp(event.readTimeMillis()))
-                .put("message", event.message())
-                .put("event", eventStruct)
-                .put("host", host)
-                .put("log", log)
-                .put("labels", labels(event));
+        Struct value = new Struct(schema);
+        put(value, TIMESTAMP_FIELD, created ? formatTimestamp(event.timestampMillis()) : timestamp(event.readTimeMillis()));
+        put(value, MESSAGE_FIELD, event.message());
+        put(value, EVENT_FIELD, eventStruct);
+        put(value, HOST_FIELD, host);
+        put(value, LOG_FIELD, log);
+        put(value, LABELS_FIELD, labels(event));
         return new SourceRecord(file.partition(), offset(event.position()), event.entry().topic(), null,
                 keyByFile ? Schema.STRING_SCHEMA : null, keyByFile ? file.key() : null, schema, value,
                 event.timestampMillis());
