@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import static org.apache.kafka.connect.sink.SinkConnector.TOPICS_CONFIG;
 import static org.apache.kafka.connect.sink.SinkTask.TOPICS_REGEX_CONFIG;
@@ -29,6 +30,8 @@ import static org.apache.kafka.connect.sink.SinkTask.TOPICS_REGEX_CONFIG;
 final class SearchTarget {
 
     private static final Logger log = LoggerFactory.getLogger(SearchTarget.class);
+    /** Topic names joined by {@code |}, with no character a regex gives a meaning to ({@code .} included). */
+    private static final Pattern TOPIC_NAME_LIST = Pattern.compile("[A-Za-z0-9_-]+(\\|[A-Za-z0-9_-]+)*");
 
     private final ElasticsearchSinkConfig config;
     private final RestClient client;
@@ -97,11 +100,21 @@ final class SearchTarget {
         }
     }
 
-    /** The index patterns of a task's topics under the index name format; every index when topics are a regex. */
+    /**
+     * The index patterns of a task's topics under the index name format. A {@code topics.regex} that only lists
+     * topic names ({@code web_log|app_log}) gives one pattern per name, like {@code topics}, so that two sinks
+     * with such regexes get templates that do not clash; any other regex gives the pattern of every topic.
+     */
     static List<String> derivedPatterns(IndexNameFormat indexNames, Map<String, String> props) {
         String topics = props.get(TOPICS_CONFIG);
+        String regex = props.get(TOPICS_REGEX_CONFIG);
         Set<String> patterns = new LinkedHashSet<>();
-        if (topics != null && !topics.isBlank() && !props.containsKey(TOPICS_REGEX_CONFIG)) {
+        if (regex != null && TOPIC_NAME_LIST.matcher(regex).matches()) {
+            topics = regex.replace('|', ',');
+        } else if (regex != null) {
+            topics = null;
+        }
+        if (topics != null && !topics.isBlank()) {
             for (String topic : topics.split(",")) {
                 if (!topic.isBlank()) {
                     patterns.add(indexNames.pattern(topic.trim()));

@@ -104,6 +104,10 @@ class ElasticsearchSinkConfigTest {
         assertEquals(List.of("web_log-*", "app-*"),
                 SearchTarget.derivedPatterns(format, Map.of("topics", "web_log, App")));
         assertEquals(List.of("*-*"), SearchTarget.derivedPatterns(format, Map.of("topics.regex", "logs.*")));
+        assertEquals(List.of("web_log-*", "app-log-*", "logcollect-status-*"),
+                SearchTarget.derivedPatterns(format, Map.of("topics.regex", "web_log|app-log|logcollect-status")));
+        assertEquals(List.of("*-*"), SearchTarget.derivedPatterns(format, Map.of("topics.regex", "web.log|app")));
+        assertEquals(List.of("*-*"), SearchTarget.derivedPatterns(format, Map.of("topics.regex", "web|app_(a|b)")));
     }
 
     private static ElasticsearchSinkConfig config(String... keysAndValues) {

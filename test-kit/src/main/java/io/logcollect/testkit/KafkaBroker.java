@@ -27,28 +27,40 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** A single-node Kafka KRaft broker (combined broker and controller) in its own JVM. */
+/**
+ * A Kafka KRaft node (combined broker and controller) in its own JVM: on its own, a single-node cluster; or one
+ * of a {@link KafkaCluster}'s nodes. Also the kit's client view of a cluster (admin, topics, producer, reading).
+ */
 public final class KafkaBroker {
 
     private final Path dir;
     private final String bootstrapServers;
+    private final short replicationFactor;
     private final ServiceProcess process;
 
-    private KafkaBroker(String bootstrapServers) {
+    private KafkaBroker(String bootstrapServers, short replicationFactor) {
         this.dir = null;
         this.bootstrapServers = bootstrapServers;
+        this.replicationFactor = replicationFactor;
         this.process = null;
     }
 
-    private KafkaBroker(Path dir) {
+    /**
+     * A node of a cluster whose voters are {@code voters} ({@code id@host:port,...}), all formatted with
+     * {@code clusterId}; topics, internal ones included, get {@code replicationFactor} replicas and, when
+     * replicated, {@code min.insync.replicas=2}.
+     */
+    KafkaBroker(Path dir, int nodeId, int port, int controllerPort, String voters, String clusterId,
+                int replicationFactor) {
         this.dir = dir;
-        int port = Ports.free();
         this.bootstrapServers = "127.0.0.1:" + port;
-        int controllerPort = Ports.free();
+        this.replicationFactor = (short) replicationFactor;
+        String replicas = String.valueOf(replicationFactor);
+        String minInSync = String.valueOf(Math.min(2, replicationFactor));
         Map<String, String> config = new LinkedHashMap<>();
         config.put("process.roles", "broker,controller");
-        config.put("node.id", "1");
-        config.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        config.put("node.id", String.valueOf(nodeId));
+        config.put("controller.quorum.voters", voters);
         config.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
         config.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
         config.put("controller.listener.names", "CONTROLLER");
@@ -56,13 +68,15 @@ public final class KafkaBroker {
         config.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
         config.put("log.dirs", dir.resolve("data").toString());
         config.put("num.partitions", "1");
-        config.put("offsets.topic.replication.factor", "1");
+        config.put("default.replication.factor", replicas);
+        config.put("min.insync.replicas", minInSync);
+        config.put("offsets.topic.replication.factor", replicas);
         config.put("offsets.topic.num.partitions", "5");
-        config.put("transaction.state.log.replication.factor", "1");
-        config.put("transaction.state.log.min.isr", "1");
+        config.put("transaction.state.log.replication.factor", replicas);
+        config.put("transaction.state.log.min.isr", minInSync);
         config.put("transaction.state.log.num.partitions", "5");
-        config.put("share.coordinator.state.topic.replication.factor", "1");
-        config.put("share.coordinator.state.topic.min.isr", "1");
+        config.put("share.coordinator.state.topic.replication.factor", replicas);
+        config.put("share.coordinator.state.topic.min.isr", minInSync);
         config.put("group.initial.rebalance.delay.ms", "0");
         config.put("auto.create.topics.enable", "true");
         // Test records carry fixed historical timestamps (the sink's daily indices): time-based retention would
@@ -72,22 +86,34 @@ public final class KafkaBroker {
         JavaProcesses.writeProperties(properties, config);
 
         ServiceProcess.runOnce("kafka-storage-format", JavaProcesses.kafkaCommand(dir, "256m",
-                        "kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c", properties.toString()),
+                        "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", properties.toString()),
                 Map.of(), dir, Duration.ofSeconds(90));
         this.process = new ServiceProcess("kafka", JavaProcesses.kafkaCommand(dir, "1g", "kafka.Kafka",
                 properties.toString()), Map.of(), dir);
     }
 
-    /** Formats a new log directory and starts a broker on free ports. */
+    /** Formats a new log directory and starts a single-node cluster on free ports. */
     public static KafkaBroker start() {
-        KafkaBroker broker = new KafkaBroker(Workspace.newDirectory("kafka"));
+        int controllerPort = Ports.free();
+        KafkaBroker broker = new KafkaBroker(Workspace.newDirectory("kafka"), 1, Ports.free(), controllerPort,
+                "1@127.0.0.1:" + controllerPort, Uuid.randomUuid().toString(), 1);
         broker.startProcess();
         return broker;
     }
 
     /** A cluster that runs elsewhere (the local stack's {@code --kafka}): it is used, never started or stopped. */
     public static KafkaBroker external(String bootstrapServers) {
-        return new KafkaBroker(bootstrapServers);
+        return new KafkaBroker(bootstrapServers, (short) 1);
+    }
+
+    /** The client view of a cluster of this kit, whose topics get {@code replicationFactor} replicas. */
+    static KafkaBroker clients(String bootstrapServers, int replicationFactor) {
+        return new KafkaBroker(bootstrapServers, (short) replicationFactor);
+    }
+
+    /** Starts the node's process without waiting for it: a node of a cluster answers once a quorum is up. */
+    void launch() {
+        managed().start(Duration.ofSeconds(90), () -> true);
     }
 
     /** Starts the broker again after {@link #stop()} or {@link #kill()}, with its data and ports. */
@@ -101,6 +127,10 @@ public final class KafkaBroker {
 
     public void kill() {
         managed().kill();
+    }
+
+    String logTail(int lines) {
+        return managed().logTail(lines);
     }
 
     public boolean isRunning() {
@@ -150,7 +180,7 @@ public final class KafkaBroker {
     /** {@link #createTopic(String, int)} with topic configs, e.g. {@code max.message.bytes}. */
     public void createTopic(String topic, int partitions, Map<String, String> configs) {
         try (Admin admin = admin()) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(configs))).all()
+            admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor).configs(configs))).all()
                     .get(30, TimeUnit.SECONDS);
             Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
             for (int partition = 0; partition < partitions; partition++) {
