@@ -44,13 +44,18 @@ public final class BulkEngine implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<BulkItem> ready = new ArrayDeque<>();
-    private final PriorityQueue<BulkItem> waiting =
-            new PriorityQueue<>(Comparator.comparingLong(item -> item.notBeforeNanos));
+    /**
+     * Items waiting for their backoff. Operations on one id that shared a request wait until the same moment, so
+     * the order they were added in breaks the tie: a heap alone would hand them back in any order.
+     */
+    private final PriorityQueue<BulkItem> waiting = new PriorityQueue<>(
+            Comparator.<BulkItem>comparingLong(item -> item.notBeforeNanos).thenComparingLong(item -> item.sequence));
     private final Set<List<BulkItem>> inFlightBatches = Collections.newSetFromMap(new IdentityHashMap<>());
     private final IdClaims claims = new IdClaims();
     /** The largest request body to build: {@code maxBytes}, or less once the engine refused one as too large. */
     private long maxRequestBytes;
     private long batchNumber;
+    private long added;
     /** Every queued item within reach waits for an earlier item of its id: nothing to send until one finishes. */
     private boolean readyHeld;
     private long readyBytes;
@@ -96,6 +101,7 @@ public final class BulkEngine implements AutoCloseable {
                 throw new IllegalStateException("the bulk engine is closed");
             }
             item.enqueuedNanos = System.nanoTime();
+            item.sequence = ++added;
             ready.addLast(item);
             readyBytes += item.sizeInBytes();
             outstanding++;

@@ -19,6 +19,8 @@ public final class BulkItem {
     int attempts;
     long notBeforeNanos;
     long enqueuedNanos;
+    /** The item's place in the order items were added to the engine. */
+    long sequence;
     /** Whether the item holds a claim on its id: sent and not finished. Guarded by the engine's lock. */
     boolean claimed;
     /** Set once the item no longer counts as outstanding: its outcome was reported, it was discarded, or the

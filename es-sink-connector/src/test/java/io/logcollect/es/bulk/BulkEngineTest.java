@@ -255,6 +255,31 @@ class BulkEngineTest {
         assertEquals(List.of("k1", "k2", "k3"), order);
     }
 
+    /**
+     * Found by RejectionBurstIT in CI: two versions of many keys sharing a request refused as a whole came back
+     * from the retry queue in heap order, and an older version was indexed after the newer one.
+     */
+    @Test
+    void operationsOnOneIdThatShareARefusedRequestAreRetriedInTheirOrder() throws Exception {
+        AtomicInteger requests = new AtomicInteger();
+        transport.answer = ids -> CompletableFuture.completedFuture(requests.incrementAndGet() == 1
+                ? new BulkTransport.Response(429, new byte[0]) : ScriptedTransport.allCreated(ids).join());
+        engine(200, 60_000, 1, 3);
+        for (int version = 1; version <= 2; version++) {
+            for (int key = 0; key < 100; key++) {
+                engine.add(new BulkItem(BulkAction.INDEX, "idx", "k-" + key,
+                        ("{\"v\":" + version + "}").getBytes(StandardCharsets.UTF_8), "k-" + key + " v" + version));
+            }
+        }
+        assertTrue(engine.flush(Duration.ofSeconds(10)));
+
+        assertEquals(2, transport.operations.size());
+        assertEquals(transport.operations.get(0), transport.operations.get(1));
+        List<String> added = IntStream.rangeClosed(1, 2).boxed()
+                .flatMap(version -> IntStream.range(0, 100).mapToObj(key -> "k-" + key + " v" + version)).toList();
+        assertEquals(added, order);
+    }
+
     @Test
     void aQueueOfItemsWaitingForOneIdDoesNotHoldBackTheNextBatchesForever() throws Exception {
         transport.delayMillis = 20;
