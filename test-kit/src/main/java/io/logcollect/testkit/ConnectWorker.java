@@ -54,9 +54,10 @@ public final class ConnectWorker {
             config.put("config.storage.topic", group + "-configs");
             config.put("offset.storage.topic", group + "-offsets");
             config.put("status.storage.topic", group + "-status");
-            config.put("config.storage.replication.factor", "1");
-            config.put("offset.storage.replication.factor", "1");
-            config.put("status.storage.replication.factor", "1");
+            String replicas = String.valueOf(builder.broker.replicationFactor());
+            config.put("config.storage.replication.factor", replicas);
+            config.put("offset.storage.replication.factor", replicas);
+            config.put("status.storage.replication.factor", replicas);
             config.put("offset.storage.partitions", "5");
             config.put("status.storage.partitions", "1");
             config.put("scheduled.rebalance.max.delay.ms", "5000");

@@ -1,5 +1,7 @@
 package io.logcollect.testkit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,11 +10,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * A one-member etcd cluster from Debian's {@code etcd-server} package, optionally with user/password
- * authentication and with TLS (server, or mutual).
+ * An etcd server from Debian's {@code etcd-server} package: a one-member cluster, optionally with user/password
+ * authentication and with TLS (server, or mutual), or a member of an {@link EtcdCluster}.
  */
 public final class EtcdServer {
 
@@ -30,9 +33,16 @@ public final class EtcdServer {
     private final HttpJson http;
 
     private EtcdServer(Tls tls, String rootPassword) {
-        this.dir = Workspace.newDirectory("etcd");
-        this.clientPort = Ports.free();
-        int peerPort = Ports.free();
+        this("kit", Ports.free(), Ports.free(), null, tls, rootPassword);
+    }
+
+    /**
+     * @param initialCluster every member as {@code name=peerUrl}, comma-separated; null for a one-member cluster
+     */
+    private EtcdServer(String name, int clientPort, int peerPort, String initialCluster, Tls tls,
+                       String rootPassword) {
+        this.dir = Workspace.newDirectory(initialCluster == null ? "etcd" : name);
+        this.clientPort = clientPort;
         this.tls = tls;
         this.rootPassword = rootPassword;
         this.certificates = tls == Tls.NONE ? null : TestCertificates.create();
@@ -40,13 +50,13 @@ public final class EtcdServer {
         String clientUrl = scheme + "://127.0.0.1:" + clientPort;
         String peerUrl = "http://127.0.0.1:" + peerPort;
         List<String> command = new ArrayList<>(List.of(binary().toString(),
-                "--name", "kit",
+                "--name", name,
                 "--data-dir", dir.resolve("data").toString(),
                 "--listen-client-urls", clientUrl,
                 "--advertise-client-urls", clientUrl,
                 "--listen-peer-urls", peerUrl,
                 "--initial-advertise-peer-urls", peerUrl,
-                "--initial-cluster", "kit=" + peerUrl,
+                "--initial-cluster", initialCluster == null ? name + "=" + peerUrl : initialCluster,
                 "--heartbeat-interval=20",
                 "--election-timeout=200",
                 "--logger=zap",
@@ -61,6 +71,11 @@ public final class EtcdServer {
         this.process = new ServiceProcess("etcd", command, Map.of(), dir);
         this.http = new HttpJson(clientUrl, null, null,
                 certificates == null ? null : certificates.sslContext(tls == Tls.MUTUAL));
+    }
+
+    /** A plain member of a cluster, not started: all members must start together to elect a leader. */
+    static EtcdServer member(String name, int clientPort, int peerPort, String initialCluster) {
+        return new EtcdServer(name, clientPort, peerPort, initialCluster, Tls.NONE, null);
     }
 
     /** A plain etcd server on free ports. */
@@ -99,11 +114,15 @@ public final class EtcdServer {
 
     private boolean leaderElected() {
         try {
-            HttpJson.Response status = http.post("/v3/maintenance/status", Map.of());
-            return status.ok() && !status.json().path("leader").asText("0").equals("0");
+            return !status().path("leader").asText("0").equals("0");
         } catch (RuntimeException e) {
             return false;
         }
+    }
+
+    /** This member's status: {@code header.member_id}, {@code leader} (ids as decimal strings), ... */
+    JsonNode status() {
+        return http.post("/v3/maintenance/status", Map.of()).expectOk();
     }
 
     public void stop() {
@@ -140,23 +159,42 @@ public final class EtcdServer {
         return dir;
     }
 
-    /** Puts a key through the JSON gateway, as the root user when authentication is on. */
-    public void put(String key, String value) {
-        gateway("/v3/kv/put", Map.of("key", base64(key), "value", base64(value)));
+    /**
+     * Puts a key through the JSON gateway, as the root user when authentication is on; returns the revision the
+     * put created (the key's new {@code mod_revision}).
+     */
+    public long put(String key, String value) {
+        return gateway("/v3/kv/put", Map.of("key", base64(key), "value", base64(value))).at("/header/revision")
+                .asLong();
+    }
+
+    /** Every key under {@code prefix} with its value, in key order. */
+    public Map<String, String> getPrefix(String prefix) {
+        byte[] end = prefix.getBytes(StandardCharsets.UTF_8);
+        end[end.length - 1]++;
+        Map<String, String> values = new TreeMap<>();
+        for (JsonNode kv : gateway("/v3/kv/range", Map.of("key", base64(prefix),
+                "range_end", Base64.getEncoder().encodeToString(end))).path("kvs")) {
+            values.put(decode(kv.path("key").asText()), decode(kv.path("value").asText()));
+        }
+        return values;
+    }
+
+    private static String decode(String base64) {
+        return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
     }
 
     /** The value of a key, or null when it does not exist. */
     public String get(String key) {
         var kvs = gateway("/v3/kv/range", Map.of("key", base64(key))).path("kvs");
-        return kvs.isEmpty() ? null
-                : new String(Base64.getDecoder().decode(kvs.get(0).path("value").asText()), StandardCharsets.UTF_8);
+        return kvs.isEmpty() ? null : decode(kvs.get(0).path("value").asText());
     }
 
     public void delete(String key) {
         gateway("/v3/kv/deleterange", Map.of("key", base64(key)));
     }
 
-    private com.fasterxml.jackson.databind.JsonNode gateway(String path, Map<String, Object> body) {
+    private JsonNode gateway(String path, Map<String, Object> body) {
         if (rootPassword == null) {
             return http.post(path, body).expectOk();
         }

@@ -106,6 +106,11 @@ public final class KafkaBroker {
         return new KafkaBroker(bootstrapServers, (short) 1);
     }
 
+    /** How many replicas the topics this kit creates get: Connect's internal topics too. */
+    short replicationFactor() {
+        return replicationFactor;
+    }
+
     /** The client view of a cluster of this kit, whose topics get {@code replicationFactor} replicas. */
     static KafkaBroker clients(String bootstrapServers, int replicationFactor) {
         return new KafkaBroker(bootstrapServers, (short) replicationFactor);

@@ -1,6 +1,7 @@
 package io.logcollect.testkit;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
@@ -8,6 +9,7 @@ import org.apache.kafka.common.Uuid;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -115,6 +117,37 @@ public final class KafkaCluster {
         } catch (Exception e) {
             throw new IllegalStateException("cannot describe topic " + topic, e);
         }
+    }
+
+    /**
+     * Waits until every replica of every partition is in sync again, as an operator does before restarting the next
+     * node in a rolling restart: with {@code min.insync.replicas=2}, stopping a second node before then would stop
+     * writes to the partitions it leaves with one replica in sync.
+     */
+    public void awaitFullyReplicated(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<String> lagging = List.of();
+        try (Admin admin = clients.admin()) {
+            while (System.nanoTime() < deadline) {
+                try {
+                    Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names()
+                            .get(10, TimeUnit.SECONDS);
+                    lagging = admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+                            .flatMap(topic -> topic.partitions().stream()
+                                    .filter(partition -> partition.isr().size() < partition.replicas().size())
+                                    .map(partition -> topic.name() + "-" + partition.partition()))
+                            .toList();
+                    if (lagging.isEmpty()) {
+                        return;
+                    }
+                } catch (Exception e) {
+                    lagging = List.of("(cluster not answering: " + e + ")");
+                }
+                ServiceProcess.sleep(500);
+            }
+        }
+        throw new IllegalStateException("partitions still under-replicated after " + timeout.toSeconds() + " s: "
+                + lagging);
     }
 
     /** Stops every node at once: one by one, the last would wait for a quorum that is gone. */

@@ -26,37 +26,56 @@ public final class OpenSearchNode extends SearchNode {
 
     /** Starts a node on free ports; {@code settings} are added to its node settings. */
     public static OpenSearchNode start(Map<String, String> settings) {
-        Optional<Path> modernJava = Locations.javaHome(21);
-        return start(modernJava.isPresent() ? "opensearch3" : "opensearch2",
-                modernJava.orElse(Locations.currentJavaHome()), settings);
+        return started(newest(singleNode(settings), "1g"));
     }
 
     /** An OpenSearch 2 node on this JDK, whatever JDKs are installed: for the compatibility tests. */
     public static OpenSearchNode startOpenSearch2() {
-        return start("opensearch2", Locations.currentJavaHome(), Map.of());
+        return started(create("opensearch2", Locations.currentJavaHome(), singleNode(Map.of()), "1g"));
     }
 
-    private static OpenSearchNode start(String runtime, Path javaHome, Map<String, String> settings) {
-        Path dir = Workspace.newDirectory(runtime);
-        int httpPort = Ports.free();
+    /** A node of a cluster, not started: {@code settings} give its ports and how it finds the others. */
+    static OpenSearchNode clusterNode(Map<String, String> settings, String maxHeap) {
+        return newest(settings, maxHeap);
+    }
+
+    private static Map<String, String> singleNode(Map<String, String> settings) {
         Map<String, String> all = new LinkedHashMap<>();
-        all.put("http.port", String.valueOf(httpPort));
+        all.put("http.port", String.valueOf(Ports.free()));
         all.put("transport.port", String.valueOf(Ports.free()));
-        all.put("network.host", "127.0.0.1");
         all.put("discovery.type", "single-node");
+        all.putAll(settings);
+        return all;
+    }
+
+    private static OpenSearchNode started(OpenSearchNode node) {
+        node.startProcess();
+        return node;
+    }
+
+    /** OpenSearch 3 when this machine has Java 21+, else OpenSearch 2 on the running JDK 17. */
+    private static OpenSearchNode newest(Map<String, String> settings, String maxHeap) {
+        Optional<Path> modernJava = Locations.javaHome(21);
+        return create(modernJava.isPresent() ? "opensearch3" : "opensearch2",
+                modernJava.orElse(Locations.currentJavaHome()), settings, maxHeap);
+    }
+
+    private static OpenSearchNode create(String runtime, Path javaHome, Map<String, String> settings,
+                                         String maxHeap) {
+        Path dir = Workspace.newDirectory(runtime);
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("network.host", "127.0.0.1");
         all.put("node.roles", "cluster_manager,data,ingest");
         all.put("action.auto_create_index", "true");
         all.putAll(settings);
 
         List<String> command = new ArrayList<>(List.of(javaHome.resolve("bin/java").toString(),
-                "-Xms512m", "-Xmx1g", "-XX:+UseG1GC", "-Djava.awt.headless=true",
+                "-Xms512m", "-Xmx" + maxHeap, "-XX:+UseG1GC", "-Djava.awt.headless=true",
                 "-cp", Locations.runtimeClasspath(runtime) + File.pathSeparator + kitClasses(),
                 OpenSearchLauncher.class.getName(), dir.resolve("cluster").toString()));
         all.forEach((key, value) -> command.add(key + "=" + value));
-        OpenSearchNode node = new OpenSearchNode(new ServiceProcess(runtime, command, Map.of(), dir),
-                new HttpJson("http://127.0.0.1:" + httpPort));
-        node.startProcess();
-        return node;
+        return new OpenSearchNode(new ServiceProcess(runtime, command, Map.of(), dir),
+                new HttpJson("http://127.0.0.1:" + all.get("http.port")));
     }
 
     public static OpenSearchNode start() {
