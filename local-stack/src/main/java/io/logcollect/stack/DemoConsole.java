@@ -41,7 +41,7 @@ final class DemoConsole {
                 + "\n");
         ConsoleSettings settings = new ConsoleSettings("127.0.0.1", port, users, Optional.empty(), null,
                 EtcdSettings.fromParameters(Map.of("endpoints", etcdUrl)), PolicyStore.DEFAULT_PREFIX, List.of(),
-                new ConnectionSettings(List.of(searchUrl), null, null, null, null, false, 5_000, 30_000, 8, null, null,
+                new ConnectionSettings(List.of(searchUrl.split(",")), null, null, null, null, false, 5_000, 30_000, 8, null, null,
                         null, null, null, null, null, true),
                 "*,-logcollect-*,-.*", "logcollect-status-*", "logcollect-metrics-*",
                 Optional.of(new ConsoleSettings.ConnectCluster(URI.create(connectUrl), null, null)), Optional.of(kafka),

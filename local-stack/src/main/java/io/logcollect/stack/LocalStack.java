@@ -2,10 +2,13 @@ package io.logcollect.stack;
 
 import io.logcollect.testkit.ConnectWorker;
 import io.logcollect.testkit.ElasticsearchNode;
+import io.logcollect.testkit.EtcdCluster;
 import io.logcollect.testkit.EtcdServer;
 import io.logcollect.testkit.HttpJson;
 import io.logcollect.testkit.KafkaBroker;
+import io.logcollect.testkit.KafkaCluster;
 import io.logcollect.testkit.Locations;
+import io.logcollect.testkit.OpenSearchCluster;
 import io.logcollect.testkit.OpenSearchNode;
 import io.logcollect.testkit.Workspace;
 
@@ -65,28 +68,37 @@ public final class LocalStack {
                 throw new IllegalStateException(module + " is not packaged: run 'mvn -q install -DskipTests' first");
             }
         }
-        step("Kafka");
-        KafkaBroker kafka = options.kafka() != null ? KafkaBroker.external(options.kafka()) : KafkaBroker.start();
-        step("etcd");
-        String etcdUrl = options.etcd() != null ? options.etcd() : EtcdServer.start().endpoint();
-        step(options.search() != null ? "search engine at " + options.search() : options.engine());
+        boolean cluster = options.cluster();
+        step(cluster ? "Kafka: three nodes" : "Kafka");
+        KafkaBroker kafka = options.kafka() != null ? KafkaBroker.external(options.kafka())
+                : cluster ? KafkaCluster.start(3).clients() : KafkaBroker.start();
+        step(cluster ? "etcd: three members" : "etcd");
+        String etcdUrl = options.etcd() != null ? options.etcd()
+                : cluster ? EtcdCluster.start(3).endpoints() : EtcdServer.start().endpoint();
+        step(options.search() != null ? "search engine at " + options.search()
+                : cluster ? "OpenSearch: three nodes" : options.engine());
         String searchUrl = options.search() != null ? options.search()
+                : cluster ? OpenSearchCluster.start(3).urls()
                 : options.engine().equals("elasticsearch") ? ElasticsearchNode.start().url() : OpenSearchNode.start().url();
-        HttpJson search = new HttpJson(searchUrl);
+        HttpJson search = new HttpJson(first(searchUrl));
 
         Path logs = options.logs() != null ? options.logs() : Workspace.newDirectory("demo-logs");
         String policy = options.logs() != null ? ownLogsPolicy(logs) : demoPolicy(logs);
         putPolicy(etcdUrl, policy);
 
-        step("central Connect worker with the sink");
-        ConnectWorker central = ConnectWorker.distributed(kafka).start();
-        central.putConnector("logcollect-sink", sinkConfig(searchUrl, options.logs() != null));
+        step(cluster ? "three central Connect workers (as shipped) with the sink" : "central Connect worker with the sink");
+        ConnectWorker central = cluster ? centralWorker(kafka) : ConnectWorker.distributed(kafka).start();
+        if (cluster) {
+            centralWorker(kafka);
+            centralWorker(kafka);
+        }
+        central.putConnector("logcollect-sink", sinkConfig(searchUrl, options.logs() != null, cluster));
         step("agent (standalone worker) with the tail connector and the host metrics connector");
         ConnectWorker agent = ConnectWorker.agent(kafka, etcdUrl).connector("logcollect-agent", agentConfig(logs))
                 .connector("logcollect-host-metrics", hostMetricsConfig()).start();
         agent.awaitRunning("logcollect-agent", options.logs() != null ? 1 : 2, Duration.ofMinutes(2));
         agent.awaitRunning("logcollect-host-metrics", 1, Duration.ofMinutes(2));
-        central.awaitRunning("logcollect-sink", 1, Duration.ofMinutes(2));
+        central.awaitRunning("logcollect-sink", cluster ? 3 : 1, Duration.ofMinutes(2));
 
         DemoLogs demo = null;
         if (options.logs() == null) {
@@ -155,10 +167,10 @@ public final class LocalStack {
         return config;
     }
 
-    static Map<String, String> sinkConfig(String searchUrl, boolean ownLogs) {
+    static Map<String, String> sinkConfig(String searchUrl, boolean ownLogs, boolean cluster) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("connector.class", "io.logcollect.es.ElasticsearchSinkConnector");
-        config.put("tasks.max", "1");
+        config.put("tasks.max", cluster ? "3" : "1");
         config.put("topics", String.join(",", ownLogs ? List.of("logs") : TOPICS) + "," + STATUS_TOPIC + ","
                 + METRICS_TOPIC);
         config.put("connection.url", searchUrl);
@@ -168,10 +180,21 @@ public final class LocalStack {
         return config;
     }
 
+    /** A worker of the central group, with the shipped worker config; stopped with the others at exit. */
+    private static ConnectWorker centralWorker(KafkaBroker kafka) {
+        return ShippedConfigs.withWorkerProperties(ConnectWorker.distributed(kafka).groupId("logcollect-central"),
+                "central-distributed.properties").start();
+    }
+
+    /** The first of comma-separated URLs. */
+    private static String first(String urls) {
+        return urls.split(",")[0];
+    }
+
     /** Writes the policy through etcd's JSON gateway (what {@code etcdctl put} does). */
-    static void putPolicy(String etcdUrl, String policy) {
+    static void putPolicy(String etcdUrls, String policy) {
         Base64.Encoder base64 = Base64.getEncoder();
-        new HttpJson(etcdUrl).post("/v3/kv/put", Map.of(
+        new HttpJson(first(etcdUrls)).post("/v3/kv/put", Map.of(
                 "key", base64.encodeToString(POLICY_KEY.getBytes(StandardCharsets.UTF_8)),
                 "value", base64.encodeToString(policy.getBytes(StandardCharsets.UTF_8)))).expectOk();
     }
@@ -182,6 +205,7 @@ public final class LocalStack {
         Path entry = logs.resolveSibling("extra-entry.json");
         Files.writeString(entry, "{\"id\":\"extra\",\"paths\":[\"" + logs + "/extra.log\"],\"topic\":\"demo_app\","
                 + "\"start_at\":\"beginning\",\"fields\":{\"app\":\"extra\"}}\n");
+        String node = first(searchUrl);
         System.out.printf("""
 
                 logcollect is running on this machine. Open the console:
@@ -209,7 +233,7 @@ public final class LocalStack {
                 Progress every 2 s (written -> in Kafka -> searchable). Ctrl-C stops everything.
 
                 """, console.url(), DemoConsole.USER, console.password(), logs, kafka.bootstrapServers(), etcdUrl,
-                POLICY_KEY, searchUrl, agent.restUrl(), central.restUrl(), searchUrl, searchUrl, searchUrl, searchUrl,
-                cli, etcdUrl, logs, cli, etcdUrl, POLICY, entry, searchUrl);
+                POLICY_KEY, searchUrl, agent.restUrl(), central.restUrl(), node, node, node, node, cli, etcdUrl, logs, cli,
+                etcdUrl, POLICY, entry, node);
     }
 }
