@@ -3,9 +3,6 @@ package io.logcollect.testkit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 
 /**
@@ -37,15 +34,11 @@ public final class EtcdCluster {
             members.add(EtcdServer.member(names.get(i), clientPorts[i], peerPorts[i], String.join(",", peers)));
         }
         EtcdCluster cluster = new EtcdCluster(List.copyOf(members));
-        ExecutorService starters = Executors.newFixedThreadPool(size);
         try {
-            members.stream().map(member -> CompletableFuture.runAsync(member::startProcess, starters)).toList()
-                    .forEach(CompletableFuture::join);
+            ServiceProcess.inParallel(members, EtcdServer::startProcess);
         } catch (RuntimeException e) {
             cluster.stop();
             throw e;
-        } finally {
-            starters.shutdown();
         }
         return cluster;
     }
@@ -87,6 +80,6 @@ public final class EtcdCluster {
     }
 
     public void stop() {
-        members.forEach(EtcdServer::stop);
+        ServiceProcess.inParallel(members, EtcdServer::stop);
     }
 }

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -152,7 +151,6 @@ public final class KafkaCluster {
 
     /** Stops every node at once: one by one, the last would wait for a quorum that is gone. */
     public void stop() {
-        nodes.stream().map(node -> CompletableFuture.runAsync(node::stop)).toList()
-                .forEach(CompletableFuture::join);
+        ServiceProcess.inParallel(nodes, KafkaBroker::stop);
     }
 }

@@ -7,9 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 
 /**
@@ -47,16 +44,12 @@ public final class OpenSearchCluster {
             nodes.add(OpenSearchNode.clusterNode(settings, "512m"));
         }
         OpenSearchCluster cluster = new OpenSearchCluster(List.copyOf(nodes));
-        ExecutorService starters = Executors.newFixedThreadPool(size);
         try {
-            nodes.stream().map(node -> CompletableFuture.runAsync(node::startProcess, starters)).toList()
-                    .forEach(CompletableFuture::join);
+            ServiceProcess.inParallel(nodes, SearchNode::startProcess);
             cluster.awaitNodes(size, Duration.ofMinutes(2));
         } catch (RuntimeException e) {
             cluster.stop();
             throw e;
-        } finally {
-            starters.shutdown();
         }
         return cluster;
     }
@@ -116,12 +109,6 @@ public final class OpenSearchCluster {
 
     /** Stops every node at once. */
     public void stop() {
-        ExecutorService stoppers = Executors.newFixedThreadPool(nodes.size());
-        try {
-            nodes.stream().map(node -> CompletableFuture.runAsync(node::stop, stoppers)).toList()
-                    .forEach(CompletableFuture::join);
-        } finally {
-            stoppers.shutdown();
-        }
+        ServiceProcess.inParallel(nodes, SearchNode::stop);
     }
 }

@@ -7,10 +7,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * One server process: started, awaited until ready, stopped gracefully or killed with -9, and started
@@ -64,6 +70,22 @@ public final class ServiceProcess {
         kill();
         throw new IllegalStateException(name + " was not ready within " + timeout.toSeconds() + " s; last lines of "
                 + logFile + ":\n" + logTail(40));
+    }
+
+    /**
+     * Runs {@code action} on every item at once, each in a thread of its own (the members of a cluster must start
+     * together to elect a leader), and waits for all; rethrows the first failure.
+     */
+    public static <T> void inParallel(Collection<T> items, Consumer<T> action) {
+        ExecutorService threads = Executors.newFixedThreadPool(Math.max(1, items.size()));
+        try {
+            items.stream().map(item -> CompletableFuture.runAsync(() -> action.accept(item), threads)).toList()
+                    .forEach(CompletableFuture::join);
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        } finally {
+            threads.shutdown();
+        }
     }
 
     /** Runs a command to its end, failing with its output unless it exits with 0 within the timeout. */
