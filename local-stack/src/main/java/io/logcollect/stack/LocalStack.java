@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,7 +81,6 @@ public final class LocalStack {
         String searchUrl = options.search() != null ? options.search()
                 : cluster ? OpenSearchCluster.start(3).urls()
                 : options.engine().equals("elasticsearch") ? ElasticsearchNode.start().url() : OpenSearchNode.start().url();
-        HttpJson search = new HttpJson(first(searchUrl));
 
         Path logs = options.logs() != null ? options.logs() : Workspace.newDirectory("demo-logs");
         String policy = options.logs() != null ? ownLogsPolicy(logs) : demoPolicy(logs);
@@ -111,7 +111,8 @@ public final class LocalStack {
         DemoConsole console = DemoConsole.start(options.consolePort(), etcdUrl, searchUrl, central.restUrl(),
                 kafka.bootstrapServers());
         printGuide(console, kafka, etcdUrl, searchUrl, central, agent, logs);
-        Progress progress = new Progress(kafka, search, demo, options.logs() != null ? List.of("logs") : TOPICS);
+        List<HttpJson> searchNodes = Arrays.stream(searchUrl.split(",")).map(HttpJson::new).toList();
+        Progress progress = new Progress(kafka, searchNodes, demo, options.logs() != null ? List.of("logs") : TOPICS);
         long deadline = options.minutes() == 0 ? Long.MAX_VALUE
                 : System.nanoTime() + TimeUnit.MINUTES.toNanos(options.minutes());
         while (!stopped.await(2, TimeUnit.SECONDS) && System.nanoTime() < deadline) {

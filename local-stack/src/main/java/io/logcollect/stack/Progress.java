@@ -9,13 +9,14 @@ import java.util.List;
 final class Progress {
 
     private final KafkaBroker kafka;
-    private final HttpJson search;
+    /** Every node of the search engine: the count comes from the first that answers, so a dead node is no gap. */
+    private final List<HttpJson> searchNodes;
     private final DemoLogs demo;
     private final List<String> topics;
 
-    Progress(KafkaBroker kafka, HttpJson search, DemoLogs demo, List<String> topics) {
+    Progress(KafkaBroker kafka, List<HttpJson> searchNodes, DemoLogs demo, List<String> topics) {
         this.kafka = kafka;
-        this.search = search;
+        this.searchNodes = searchNodes;
         this.demo = demo;
         this.topics = topics;
     }
@@ -39,12 +40,18 @@ final class Progress {
     }
 
     private long searchable() {
-        try {
-            String pattern = String.join(",", topics.stream().map(t -> t + "-*").toList());
-            HttpJson.Response response = search.get("/" + pattern + "/_count?ignore_unavailable=true&allow_no_indices=true");
-            return response.ok() ? response.json().path("count").asLong() : 0;
-        } catch (RuntimeException e) {
-            return 0;
+        String pattern = String.join(",", topics.stream().map(t -> t + "-*").toList());
+        for (HttpJson node : searchNodes) {
+            try {
+                HttpJson.Response response = node.get("/" + pattern
+                        + "/_count?ignore_unavailable=true&allow_no_indices=true");
+                if (response.ok()) {
+                    return response.json().path("count").asLong();
+                }
+            } catch (RuntimeException e) {
+                // a node that is down: ask the next
+            }
         }
+        return 0;
     }
 }
