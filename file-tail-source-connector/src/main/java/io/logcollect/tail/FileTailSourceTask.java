@@ -38,6 +38,8 @@ public class FileTailSourceTask extends SourceTask {
 
     private static final Logger log = LoggerFactory.getLogger(FileTailSourceTask.class);
     private static final long FIRST_IDLE_WAIT_MS = 10;
+    /** Enough to build the records of one batch, which is all the read-ahead thread does after the engine closed. */
+    private static final long READ_AHEAD_END_WAIT_MS = 5000;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
@@ -50,6 +52,7 @@ public class FileTailSourceTask extends SourceTask {
     private long nextStatusAt;
     private boolean warnedFallingBehind;
     private TailMetrics metrics;
+    private ReadAhead<List<SourceRecord>> readAhead;
     private volatile boolean stopped;
     private boolean newFiles;
     /**
@@ -81,6 +84,8 @@ public class FileTailSourceTask extends SourceTask {
         policy.errors().forEach(error -> log.error("Policy '{}': {}; the other entries keep running",
                 config.policy(), error.message()));
         String hostName = config.hostName();
+        String taskName = props.getOrDefault("name", "file-tail") + "-"
+                + props.getOrDefault(FileTailSourceConnector.TASK_ID, "0");
         TailSettings settings = new TailSettings(hostName, config.allowedPaths(),
                 config.getLong(FileTailSourceConfig.SCAN_INTERVAL_MS),
                 config.getInt(FileTailSourceConfig.SCAN_MAX_ENTRIES),
@@ -95,16 +100,28 @@ public class FileTailSourceTask extends SourceTask {
         stateRecords = new StateRecords(hostName, config.policy(), config.getString(FileTailSourceConfig.STATUS_TOPIC));
         statusIntervalMs = config.getLong(FileTailSourceConfig.STATUS_INTERVAL_MS);
         statusRecords = new StatusRecords(config.getString(FileTailSourceConfig.STATUS_TOPIC), hostName,
-                props.getOrDefault("name", "file-tail") + "-" + props.getOrDefault(FileTailSourceConnector.TASK_ID, "0"),
+                taskName,
                 Version.get(), config.policy(), hash(assigned));
         nextStatusAt = System.currentTimeMillis() + statusIntervalMs;
         metrics = TailMetrics.register(context, engine.stats(), policy.errors().size());
+        readAhead = new ReadAhead<>(taskName + "-read-ahead", this::readBatch);
         log.info("Tailing entries {} of policy '{}' on host '{}' below {}",
                 policy.entries().stream().map(e -> e.id()).toList(), config.policy(), hostName, config.allowedPaths());
     }
 
     @Override
     public List<SourceRecord> poll() throws InterruptedException {
+        if (stopped) {
+            return null;
+        }
+        return readAhead.take(config.getLong(FileTailSourceConfig.POLL_INTERVAL_MS));
+    }
+
+    /**
+     * On the read-ahead thread: the next batch of records, or null after waiting up to {@code poll.interval.ms}
+     * (less right after lines were read) for lines, files or bookkeeping to appear.
+     */
+    private List<SourceRecord> readBatch() throws InterruptedException {
         List<LogEvent> events;
         TailEngine.Bookkeeping bookkeeping;
         SourceRecord status = null;
@@ -192,6 +209,9 @@ public class FileTailSourceTask extends SourceTask {
     @Override
     public void stop() {
         stopped = true;
+        if (readAhead != null) {
+            readAhead.stop();
+        }
         lock.lock();
         try {
             wake.signalAll();
@@ -203,6 +223,13 @@ public class FileTailSourceTask extends SourceTask {
             }
         } finally {
             lock.unlock();
+        }
+        if (readAhead != null) {
+            try {
+                readAhead.awaitEnd(READ_AHEAD_END_WAIT_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
