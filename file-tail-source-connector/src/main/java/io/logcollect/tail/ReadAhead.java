@@ -1,7 +1,7 @@
 package io.logcollect.tail;
 
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -9,8 +9,9 @@ import java.util.concurrent.TimeUnit;
  * thread. Connect runs a source task's poll, conversion and producer send on one thread, so without this a
  * single busy file is cut, hashed and built into records by the same core that serialises and compresses them.
  *
- * <p>At most one batch waits ready, so the lines read ahead are bounded by two batches. Batches read ahead
- * but never taken (the task stops) are simply read again by the next task: their offsets were never committed.
+ * <p>A batch read ahead waits until it is taken before the next is read, so one batch at most is held beyond
+ * what Connect holds. A batch read ahead but never taken (the task stops) is simply read again by the next task:
+ * its offsets were never committed.
  *
  * @param <T> a batch
  */
@@ -24,7 +25,7 @@ final class ReadAhead<T> {
 
     private static final long OFFER_WAIT_MS = 100;
 
-    private final BlockingQueue<T> ready = new ArrayBlockingQueue<>(1);
+    private final BlockingQueue<T> handOff = new SynchronousQueue<>();
     private final Thread thread;
     private volatile boolean closed;
     private volatile RuntimeException failure;
@@ -54,7 +55,7 @@ final class ReadAhead<T> {
     /** Waits until the batch is taken or reading stops, checking for the stop at least every 100 ms. */
     private void handOver(T batch) throws InterruptedException {
         while (!closed) {
-            if (ready.offer(batch, OFFER_WAIT_MS, TimeUnit.MILLISECONDS)) {
+            if (handOff.offer(batch, OFFER_WAIT_MS, TimeUnit.MILLISECONDS)) {
                 return;
             }
         }
@@ -66,7 +67,7 @@ final class ReadAhead<T> {
      * @throws RuntimeException what reading failed with, once the batches read before it were taken
      */
     T take(long timeoutMs) throws InterruptedException {
-        T batch = ready.poll(timeoutMs, TimeUnit.MILLISECONDS);
+        T batch = handOff.poll(timeoutMs, TimeUnit.MILLISECONDS);
         if (batch == null && failure != null) {
             throw failure;
         }

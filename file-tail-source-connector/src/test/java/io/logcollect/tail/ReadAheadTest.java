@@ -36,16 +36,17 @@ class ReadAheadTest {
     }
 
     @Test
-    void atMostOneBatchWaitsReadyAheadOfTheOneBeingHandedOver() throws InterruptedException {
+    void oneBatchAtMostIsReadAheadOfWhatWasTaken() throws InterruptedException {
         AtomicInteger read = new AtomicInteger();
         ReadAhead<Integer> readAhead = new ReadAhead<>("test-read-ahead", read::incrementAndGet);
+        awaitValue(read, 1);
+        Thread.sleep(300);
+        assertEquals(1, read.get(), "read a second batch before the first was taken");
+        assertEquals(1, readAhead.take(1000));
         awaitValue(read, 2);
         Thread.sleep(300);
-        assertEquals(2, read.get(), "read further ahead than one ready batch and one waiting");
-        assertEquals(1, readAhead.take(1000));
-        awaitValue(read, 3);
-        Thread.sleep(300);
-        assertEquals(3, read.get(), "read further ahead than one ready batch and one waiting");
+        assertEquals(2, read.get(), "read a third batch before the second was taken");
+        assertEquals(2, readAhead.take(1000));
         readAhead.stop();
         readAhead.awaitEnd(5000);
     }
@@ -75,12 +76,12 @@ class ReadAheadTest {
 
     @Test
     void stopEndsTheThreadWhileABatchWaitsToBeTaken() throws InterruptedException {
-        CountDownLatch readTwice = new CountDownLatch(2);
+        CountDownLatch read = new CountDownLatch(1);
         ReadAhead<Integer> readAhead = new ReadAhead<>("test-read-ahead-stop", () -> {
-            readTwice.countDown();
+            read.countDown();
             return 1;
         });
-        assertTrue(readTwice.await(5, TimeUnit.SECONDS));
+        assertTrue(read.await(5, TimeUnit.SECONDS));
         readAhead.stop();
         readAhead.awaitEnd(5000);
         assertFalse(Thread.getAllStackTraces().keySet().stream()
