@@ -32,7 +32,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Runs a {@link TailEngine} over exactly the entries the connector assigned to this task ({@code task.entries})
  * and hands its events to Connect, with the entries' checkpoints and deleted positions as records of the status
- * topic.
+ * topic. The engine runs and records are built on a {@link ReadAhead} thread, one batch ahead of Connect's
+ * conversion and send on the task's thread.
  */
 public class FileTailSourceTask extends SourceTask {
 
