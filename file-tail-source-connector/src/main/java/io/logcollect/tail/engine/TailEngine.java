@@ -346,7 +346,7 @@ public final class TailEngine implements Closeable {
             return;
         }
         try {
-            file.open(confined.open(file.path));
+            file.open(openAt(file.path, file.identity.fileKey()));
             open.put(file, Boolean.TRUE);
             file.lastActivityMillis = now;
         } catch (NoSuchFileException e) {
@@ -550,7 +550,7 @@ public final class TailEngine implements Closeable {
         if (tracked.check.position() <= 0) {
             return true;
         }
-        try (FileChannel channel = confined.open(path)) {
+        try (FileChannel channel = openAt(path, tracked.identity.fileKey())) {
             return tracked.check.holds(channel);
         } catch (IOException e) {
             return true;
@@ -563,9 +563,9 @@ public final class TailEngine implements Closeable {
             return;
         }
         try {
-            entry.candidates.put(fileKey, new EntryState.Candidate(path, confined.open(path), now));
+            entry.candidates.put(fileKey, new EntryState.Candidate(path, openAt(path, fileKey), now));
         } catch (IOException e) {
-            // found again at the next scan
+            entry.scanDue = true;
         }
     }
 
@@ -664,13 +664,15 @@ public final class TailEngine implements Closeable {
                     }
                 } else if (entry.entry().startAt() == CollectionEntry.StartAt.END && file.channel() == null
                         && (firstApplication || firstScan && file.modifiedMillis() < entry.appliedAt)) {
-                    start = endOfLastLine(file.path(), entry.entry().encoding());
+                    start = endOfLastLine(file, entry.entry().encoding());
                 }
             } catch (IOException | UncheckedIOException e) {
                 if (file.channel() != null) {
                     closeQuietly(file.channel());
                 }
-                if (!(e instanceof NoSuchFileException)) {
+                if (e instanceof NoSuchFileException) {
+                    entry.scanDue = true;
+                } else {
                     reportOnce(entry, file.path().toString(), "cannot be read: " + message(e));
                 }
                 continue;
@@ -697,7 +699,7 @@ public final class TailEngine implements Closeable {
         if (file.channel() != null) {
             return holdsAt(file.channel(), position);
         }
-        try (FileChannel channel = confined.open(file.path())) {
+        try (FileChannel channel = openAt(file.path(), file.identity().fileKey())) {
             return holdsAt(channel, position);
         }
     }
@@ -708,9 +710,10 @@ public final class TailEngine implements Closeable {
     }
 
     private Optional<FileIdentity> identify(Path path, String fileKey, EntryState entry) {
-        try (FileChannel channel = confined.open(path)) {
+        try (FileChannel channel = openAt(path, fileKey)) {
             return FileIdentity.of(fileKey, channel, settings.fingerprintBytes(), false);
         } catch (NoSuchFileException e) {
+            entry.scanDue = true;
             return Optional.empty();
         } catch (IOException e) {
             reportOnce(entry, path.toString(), "cannot be read: " + message(e));
@@ -719,12 +722,35 @@ public final class TailEngine implements Closeable {
     }
 
     /** The offset just after the last line terminator of a file: where {@code start_at: end} begins. */
-    private long endOfLastLine(Path path, Charset charset) throws IOException {
-        try (FileChannel channel = confined.open(path)) {
+    private long endOfLastLine(NewFile file, Charset charset) throws IOException {
+        try (FileChannel channel = openAt(file.path(), file.identity().fileKey())) {
             return LineReader.endOfLastLine(channel, charset);
-        } catch (NoSuchFileException e) {
-            return 0;
         }
+    }
+
+    /**
+     * Opens the file at {@code path} if the path still names the file {@code fileKey}. A path is looked up, then
+     * opened: in between, a rotation can rename the file away and put the next one in its place, and reading
+     * that one under this file's identity would send it twice and this one never. The path is looked up again
+     * once the file is open: two looks that agree around the open mean it opened this file, since a rotated file
+     * does not come back to its old name.
+     *
+     * @throws NoSuchFileException when the path names another file now, or none: the next scan finds this file
+     */
+    private FileChannel openAt(Path path, String fileKey) throws IOException {
+        FileChannel channel = confined.open(path);
+        boolean same;
+        try {
+            same = fileKey.equals(FileIdentity.fileKey(path));
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+        if (!same) {
+            closeQuietly(channel);
+            throw new NoSuchFileException(path.toString(), null, "the path names another file now");
+        }
+        return channel;
     }
 
     private void reportOnce(EntryState entry, String path, String reason) {

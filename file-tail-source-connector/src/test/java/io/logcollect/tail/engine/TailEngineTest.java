@@ -38,6 +38,8 @@ class TailEngineTest {
     private final List<TailEngine.ExpiredFile> expired = new ArrayList<>();
     private final List<String> errors = new ArrayList<>();
     private final List<String> recovered = new ArrayList<>();
+    /** Runs when the engine looks up stored positions: after it found new files, before it opens them. */
+    private Runnable beforePositions = () -> { };
     private TailEngine engine;
 
     @AfterEach
@@ -66,6 +68,7 @@ class TailEngineTest {
         engine = new TailEngine(settings, policy.entries(), new PositionStore() {
             @Override
             public Map<String, FilePosition> positions(String entryId, java.util.Collection<String> ids) {
+                beforePositions.run();
                 return ids.stream().filter(committed::containsKey).collect(Collectors.toMap(id -> id, committed::get));
             }
 
@@ -131,6 +134,32 @@ class TailEngineTest {
         bookkeeping.expired().forEach(e -> committed.remove(e.fileKey()));
         expired.addAll(bookkeeping.expired());
         return events;
+    }
+
+    @Test
+    void aFileRotatedAwayBetweenItsDiscoveryAndItsOpeningIsReadOnceAndSoIsTheFileInItsPlace() throws IOException {
+        Path live = dir.resolve("app.log");
+        Files.writeString(live, "x 0\nx 1\nx 2\n");
+        boolean[] rotated = {false};
+        beforePositions = () -> {
+            if (!rotated[0]) {
+                rotated[0] = true;
+                try {
+                    Files.move(live, dir.resolve("app.log.1"));
+                    Files.writeString(live, "y 0\ny 1\n");
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        };
+        start("[" + entry("rotating", "app.log*", "") + "]", 10);
+        List<LogEvent> events = drain();
+        assertTrue(rotated[0], "the engine never looked up positions");
+        Map<String, List<String>> byIdentity = new HashMap<>();
+        events.forEach(e -> byIdentity.computeIfAbsent(e.fileIdentity(), k -> new ArrayList<>()).add(e.message()));
+        assertEquals(List.of(List.of("x 0", "x 1", "x 2"), List.of("y 0", "y 1")),
+                byIdentity.values().stream().sorted(java.util.Comparator.comparing(lines -> lines.get(0))).toList(),
+                "lines by file identity: " + byIdentity);
     }
 
     /** Fails with counts and the first difference rather than both lists. */
