@@ -564,8 +564,10 @@ public final class TailEngine implements Closeable {
         }
         try {
             entry.candidates.put(fileKey, new EntryState.Candidate(path, openAt(path, fileKey), now));
-        } catch (IOException e) {
+        } catch (NoSuchFileException e) {
             entry.scanDue = true;
+        } catch (IOException e) {
+            // unreadable for now: found again at the next scan, not at every poll
         }
     }
 
