@@ -185,7 +185,9 @@ public final class TailEngine implements Closeable {
     /** Reads a file's new lines into events up to {@code limit}; true when it stopped at the limit. */
     private boolean read(TrackedFile file, List<LogEvent> events, int limit, long now) throws IOException {
         long size = file.channel.size();
-        if (size < file.reader.readOffset()) {
+        boolean rewritten = file.checkBeforeReading && !file.check.holds(file.channel);
+        file.checkBeforeReading = false;
+        if (rewritten || size < file.reader.readOffset()) {
             truncated(file, events, now);
             if (!file.isOpen()) {
                 return false;

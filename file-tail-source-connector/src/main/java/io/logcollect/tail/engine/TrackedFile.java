@@ -37,6 +37,12 @@ final class TrackedFile {
     ContentCheck check = ContentCheck.NONE;
     FileChannel channel;
     LineReader reader;
+    /**
+     * Set when the file is opened again after it was closed: before reading on, the file must still hold what its
+     * content check covers. A rewrite within one tick of a coarse file system clock keeps the modification time,
+     * so the scan alone cannot tell it from growth.
+     */
+    boolean checkBeforeReading;
     long lastActivityMillis;
     long sizeSeen;
     /** Not matched by the last scan: renamed out of the globs or deleted. */
@@ -68,6 +74,7 @@ final class TrackedFile {
 
     void open(FileChannel channel) {
         this.channel = channel;
+        this.checkBeforeReading = check.position() > 0;
         this.reader = new LineReader(channel, readPosition, entry.entry().encoding(), entry.entry().maxLineBytes());
     }
 
