@@ -3,8 +3,6 @@ package io.logcollect.tail.record;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.io.SerializedString;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.data.Field;
@@ -16,7 +14,6 @@ import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.json.JsonConverterConfig;
 import org.apache.kafka.connect.storage.Converter;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
@@ -29,13 +26,14 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
- * Writes exactly the bytes Kafka's {@link JsonConverter} writes with {@code schemas.enable=false}, about twice
- * as fast for the tail's records: it streams the {@link Struct} through one reused Jackson generator instead
- * of building a {@code JsonNode} tree per record, which profiling showed to be half of the agent's CPU.
+ * Writes exactly the bytes Kafka's {@link JsonConverter} writes with {@code schemas.enable=false}, several times
+ * as fast for the tail's records: it writes the {@link Struct} straight into one reused byte array instead of
+ * building a {@code JsonNode} tree per record and serialising it, which profiling showed to be half of the
+ * agent's CPU.
  *
- * <p>Plain ASCII (no character JSON escapes), which is most of a log line, is written as its bytes: field names
- * encoded once per schema, label keys once per key, string values with no per-character escaping. Other text
- * takes Jackson's escaping, as in JsonConverter.
+ * <p>ASCII, which is most of a log line, is copied as its bytes, with JSON's escapes where it needs them (quotes,
+ * backslashes, control characters) written as Jackson writes them; field names and label keys are encoded once.
+ * Text with other characters takes Jackson's own string writer, as in JsonConverter.
  *
  * <p>The fast path covers schemas made of structs, strings, integers, booleans, arrays and string-keyed maps
  * with no nulls and no defaults, which is every record the tail source produces. Anything else (schemaless values, logical
@@ -50,17 +48,34 @@ public final class LogRecordJsonConverter implements Converter {
     private static final long HIGH_BITS = 0x8080808080808080L;
     /** Bounds the label keys kept encoded; a connector has a handful. */
     private static final int MAX_KEYS_KEPT = 1024;
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+    /** How Jackson escapes each ASCII character: 0 not at all, -1 by its code in four hex digits, else by a letter. */
+    private static final byte[] ESCAPES = new byte[128];
+
+    static {
+        for (int c = 0; c < 0x20; c++) {
+            ESCAPES[c] = -1;
+        }
+        ESCAPES['"'] = '"';
+        ESCAPES['\\'] = '\\';
+        ESCAPES['\b'] = 'b';
+        ESCAPES['\t'] = 't';
+        ESCAPES['\f'] = 'f';
+        ESCAPES['\n'] = 'n';
+        ESCAPES['\r'] = 'r';
+    }
 
     private final Map<Schema, Boolean> streamable = new IdentityHashMap<>();
-    private final Map<Schema, SerializableString[]> fieldNames = new IdentityHashMap<>();
-    private final Map<String, SerializableString> keys = new HashMap<>();
+    /** Each field's {@code "name":}, by schema and field index. */
+    private final Map<Schema, byte[][]> fieldNames = new IdentityHashMap<>();
+    /** Label keys' {@code "key":}. */
+    private final Map<String, byte[]> keys = new HashMap<>();
     /** The JSON of values the tail source shares between records, by instance (see EcsRecords.isShared). */
-    private final Map<Object, SerializableString> sharedJson = new IdentityHashMap<>();
-    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
-    private final ByteArrayOutputStream sharedBuffer = new ByteArrayOutputStream(256);
+    private final Map<Object, byte[]> sharedJson = new IdentityHashMap<>();
+    private final JsonBytes out = new JsonBytes(1024);
     private JsonFactory factory;
-    private JsonGenerator generator;
-    private JsonGenerator sharedGenerator;
+    /** Jackson's string writer, for text that is not all ASCII; it writes into {@link #out}. */
+    private JsonGenerator strings;
 
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
@@ -75,8 +90,7 @@ public final class LogRecordJsonConverter implements Converter {
         fallback.configure(fallbackConfigs, isKey);
         factory = new JsonFactory();
         factory.setRootValueSeparator(null);
-        generator = newGenerator(buffer);
-        sharedGenerator = newGenerator(sharedBuffer);
+        strings = newStringWriter();
     }
 
     @Override
@@ -89,18 +103,16 @@ public final class LogRecordJsonConverter implements Converter {
         if (schema == null || value == null || !isStreamable(schema)) {
             return fallback.fromConnectData(topic, schema, value);
         }
+        out.reset();
         try {
             write(schema, value);
-            generator.flush();
-            byte[] json = buffer.toByteArray();
-            buffer.reset();
-            return json;
+            return out.toByteArray();
         } catch (NotStreamable | ClassCastException e) {
             // A null or a value of the wrong class deep inside: JsonConverter decides (and words any error).
-            generator = newGenerator(buffer);
+            strings = newStringWriter();
             return fallback.fromConnectData(topic, schema, value);
         } catch (IOException e) {
-            generator = newGenerator(buffer);
+            strings = newStringWriter();
             throw new DataException("cannot write JSON for topic " + topic, e);
         }
     }
@@ -115,10 +127,9 @@ public final class LogRecordJsonConverter implements Converter {
         fallback.close();
     }
 
-    private JsonGenerator newGenerator(ByteArrayOutputStream into) {
-        into.reset();
+    private JsonGenerator newStringWriter() {
         try {
-            return factory.createGenerator(into, JsonEncoding.UTF8);
+            return factory.createGenerator(out, JsonEncoding.UTF8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -163,7 +174,7 @@ public final class LogRecordJsonConverter implements Converter {
             throw NotStreamable.INSTANCE;
         }
         if (EcsRecords.isShared(schema)) {
-            generator.writeRawValue(sharedJson(schema, value));
+            out.write(sharedJson(schema, value));
         } else {
             writeFresh(schema, value);
         }
@@ -173,26 +184,17 @@ public final class LogRecordJsonConverter implements Converter {
      * The JSON of a value the tail source shares between records (its host, a file, an entry's labels), written
      * once per instance: it builds them once and never changes them. Kept for as many instances as it keeps.
      */
-    private SerializableString sharedJson(Schema schema, Object value) throws IOException {
-        SerializableString json = sharedJson.get(value);
+    private byte[] sharedJson(Schema schema, Object value) throws IOException {
+        byte[] json = sharedJson.get(value);
         if (json == null) {
-            JsonGenerator main = generator;
-            generator = sharedGenerator;
-            try {
-                writeFresh(schema, value);
-                generator.flush();
-            } catch (IOException | RuntimeException e) {
-                sharedGenerator = newGenerator(sharedBuffer);
-                throw e;
-            } finally {
-                generator = main;
-            }
-            json = new SerializedString(sharedBuffer.toString(StandardCharsets.UTF_8));
-            sharedBuffer.reset();
+            int from = out.length();
+            writeFresh(schema, value);
+            json = out.copyFrom(from);
             if (sharedJson.size() >= EcsRecords.MAX_FILES_KEPT) {
                 sharedJson.clear();
             }
             sharedJson.put(value, json);
+            out.truncate(from);
         }
         return json;
     }
@@ -204,112 +206,178 @@ public final class LogRecordJsonConverter implements Converter {
                 if (struct.schema() != schema) {
                     throw NotStreamable.INSTANCE;
                 }
-                generator.writeStartObject();
-                SerializableString[] names = fieldNames(schema);
+                out.write('{');
+                byte[][] names = fieldNames(schema);
                 for (Field field : schema.fields()) {
-                    SerializableString name = names[field.index()];
-                    if (name != null) {
-                        generator.writeFieldName(name);
-                    } else {
-                        generator.writeFieldName(field.name());
+                    if (field.index() > 0) {
+                        out.write(',');
                     }
+                    out.write(names[field.index()]);
                     write(field.schema(), struct.get(field));
                 }
-                generator.writeEndObject();
+                out.write('}');
             }
             case ARRAY -> {
-                generator.writeStartArray();
+                out.write('[');
+                boolean first = true;
                 for (Object element : (Collection<?>) value) {
+                    if (!first) {
+                        out.write(',');
+                    }
+                    first = false;
                     write(schema.valueSchema(), element);
                 }
-                generator.writeEndArray();
+                out.write(']');
             }
             case MAP -> {
-                generator.writeStartObject();
+                out.write('{');
+                boolean first = true;
                 for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
                     if (entry.getKey() == null) {
                         throw NotStreamable.INSTANCE;
                     }
+                    if (!first) {
+                        out.write(',');
+                    }
+                    first = false;
                     writeKey(((CharSequence) entry.getKey()).toString());
                     write(schema.valueSchema(), entry.getValue());
                 }
-                generator.writeEndObject();
+                out.write('}');
             }
             case STRING -> writeString(((CharSequence) value).toString());
-            case BOOLEAN -> generator.writeBoolean((Boolean) value);
-            case INT8 -> generator.writeNumber((Byte) value);
-            case INT16 -> generator.writeNumber((Short) value);
-            case INT32 -> generator.writeNumber((Integer) value);
-            case INT64 -> generator.writeNumber((Long) value);
+            case BOOLEAN -> out.writeAscii((Boolean) value ? "true" : "false");
+            case INT8 -> out.writeAscii(Byte.toString((Byte) value));
+            case INT16 -> out.writeAscii(Short.toString((Short) value));
+            case INT32 -> out.writeAscii(Integer.toString((Integer) value));
+            case INT64 -> out.writeAscii(Long.toString((Long) value));
             default -> throw NotStreamable.INSTANCE;
         }
     }
 
-    /** The schema's field names encoded once; null for a name that is not plain ASCII (Jackson writes those). */
-    private SerializableString[] fieldNames(Schema schema) {
-        SerializableString[] names = fieldNames.get(schema);
+    /** The schema's {@code "name":} for each field, encoded once. */
+    private byte[][] fieldNames(Schema schema) throws IOException {
+        byte[][] names = fieldNames.get(schema);
         if (names == null) {
-            names = schema.fields().stream().map(field -> isPlainAscii(field.name(),
-                            field.name().getBytes(StandardCharsets.UTF_8)) ? new SerializedString(field.name()) : null)
-                    .toArray(SerializableString[]::new);
+            names = new byte[schema.fields().size()][];
+            for (Field field : schema.fields()) {
+                names[field.index()] = encodeName(field.name());
+            }
             fieldNames.put(schema, names);
         }
         return names;
     }
 
-    /** A label key as pre-encoded bytes when it is plain ASCII; otherwise Jackson writes it, as JsonConverter does. */
+    /** A label key's {@code "key":}, kept encoded for the first keys seen. */
     private void writeKey(String key) throws IOException {
-        SerializableString encoded = keys.get(key);
-        if (encoded != null) {
-            generator.writeFieldName(encoded);
-        } else if (isPlainAscii(key, key.getBytes(StandardCharsets.UTF_8)) && keys.size() < MAX_KEYS_KEPT) {
-            encoded = new SerializedString(key);
-            keys.put(key, encoded);
-            generator.writeFieldName(encoded);
-        } else {
-            generator.writeFieldName(key);
+        byte[] encoded = keys.get(key);
+        if (encoded == null) {
+            encoded = encodeName(key);
+            if (keys.size() < MAX_KEYS_KEPT) {
+                keys.put(key, encoded);
+            }
         }
+        out.write(encoded);
+    }
+
+    private byte[] encodeName(String name) throws IOException {
+        int from = out.length();
+        writeString(name);
+        out.write(':');
+        byte[] encoded = out.copyFrom(from);
+        out.truncate(from);
+        return encoded;
     }
 
     private void writeString(String text) throws IOException {
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-        if (isPlainAscii(text, utf8)) {
-            generator.writeRawUTF8String(utf8, 0, utf8.length);
-        } else {
-            generator.writeString(text);
+        switch (kind(text, utf8)) {
+            case PLAIN -> {
+                out.write('"');
+                out.write(utf8);
+                out.write('"');
+            }
+            case ESCAPED_ASCII -> writeEscaped(utf8);
+            default -> {
+                strings.writeString(text);
+                strings.flush();
+            }
         }
     }
 
+    /** ASCII with characters JSON escapes, escaped as Jackson escapes them; the runs between are copied whole. */
+    private void writeEscaped(byte[] ascii) {
+        out.write('"');
+        int run = 0;
+        for (int at = 0; at < ascii.length; at++) {
+            byte b = ascii[at];
+            byte escape = ESCAPES[b];
+            if (escape == 0) {
+                continue;
+            }
+            out.write(ascii, run, at - run);
+            run = at + 1;
+            out.write('\\');
+            if (escape > 0) {
+                out.write(escape);
+            } else {
+                out.write('u');
+                out.write('0');
+                out.write('0');
+                out.write(HEX[b >> 4]);
+                out.write(HEX[b & 0xf]);
+            }
+        }
+        out.write(ascii, run, ascii.length - run);
+        out.write('"');
+    }
+
+    /** What a string needs to be written as JSON. */
+    enum TextKind {
+        /** ASCII that JSON does not escape: written as its bytes. */
+        PLAIN,
+        /** ASCII with quotes, backslashes or control characters, which take JSON escapes. */
+        ESCAPED_ASCII,
+        /** Anything else: Jackson writes it. */
+        OTHER
+    }
+
     /**
-     * Whether {@code text}, encoded as {@code utf8}, holds only ASCII that JSON does not escape: no control
-     * character, quote or backslash (Jackson escapes exactly those) and no byte of a multi-byte character
-     * (high bit set). An unpaired surrogate is encoded as {@code ?}, so when the bytes hold a question mark, the
-     * question marks of both are counted: such text is left to Jackson, which handles it as JsonConverter does.
-     * Eight bytes are looked at a time, since this scan runs over every byte the agent ships.
+     * What {@code text}, encoded as {@code utf8}, needs: nothing if it is ASCII that JSON does not escape, escapes if
+     * it is ASCII with control characters, quotes or backslashes (Jackson escapes exactly those), Jackson's writer if
+     * it has any byte of a multi-byte character (high bit set). An unpaired surrogate is encoded as {@code ?}, so
+     * when the bytes hold a question mark, the question marks of both are counted: such text is left to Jackson,
+     * which handles it as JsonConverter does. Eight bytes are looked at a time, since this scan runs over every byte
+     * the agent ships.
      */
-    static boolean isPlainAscii(String text, byte[] utf8) {
-        long special = 0;
+    static TextKind kind(String text, byte[] utf8) {
+        long high = 0;
+        long escaped = 0;
         long question = 0;
         int at = 0;
         for (; at + Long.BYTES <= utf8.length; at += Long.BYTES) {
             long eight = (long) EIGHT_BYTES.get(utf8, at);
-            special |= eight | (eight - repeated(0x20)) & ~eight | zeroByte(eight ^ repeated('"'))
+            high |= eight;
+            escaped |= (eight - repeated(0x20)) & ~eight | zeroByte(eight ^ repeated('"'))
                     | zeroByte(eight ^ repeated('\\'));
             question |= zeroByte(eight ^ repeated('?'));
         }
         for (; at < utf8.length; at++) {
             byte b = utf8[at];
-            if (b < 0x20 || b == '"' || b == '\\') {
-                return false;
-            }
-            if (b == '?') {
+            if (b < 0) {
+                high = HIGH_BITS;
+            } else if (b < 0x20 || b == '"' || b == '\\') {
+                escaped = HIGH_BITS;
+            } else if (b == '?') {
                 question = HIGH_BITS;
             }
         }
-        if ((special & HIGH_BITS) != 0) {
-            return false;
+        if ((high & HIGH_BITS) != 0
+                || (question & HIGH_BITS) != 0 && count(utf8, (byte) '?') != count(text, '?')) {
+            return TextKind.OTHER;
         }
-        return (question & HIGH_BITS) == 0 || count(utf8, (byte) '?') == count(text, '?');
+        // A byte below 0x20 may mark the byte above it too (a borrow); either way the text takes escapes.
+        return (escaped & HIGH_BITS) != 0 ? TextKind.ESCAPED_ASCII : TextKind.PLAIN;
     }
 
     /** The high bit of a byte is set where a byte of {@code eight} is zero (or, harmlessly, above such a byte). */
