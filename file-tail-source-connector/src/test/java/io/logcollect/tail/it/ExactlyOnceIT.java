@@ -35,6 +35,9 @@ class ExactlyOnceIT {
         }
         ConnectWorker worker = ConnectWorker.distributed(kafka)
                 .property("exactly.once.source.support", "enabled")
+                // as the shipped central-distributed.properties: the restarted worker waits for the killed one's
+                // open transaction to time out before it reads the offsets topic
+                .property("producer.transaction.timeout.ms", "10000")
                 .start();
         worker.putConnector("eos", Map.of(
                 "connector.class", "io.logcollect.tail.FileTailSourceConnector",
