@@ -251,7 +251,9 @@ class EndToEndIT {
         Path busy = logs.resolve("busy.log");
         write(busy, "busy line ", 0, 2000);
         etcd.put("/logcollect/policies/crash/entries", "[" + entry("busy", logs.resolve("busy.log"), "e2e_crash", "") + "]");
-        ConnectWorker sinkWorker = ConnectWorker.distributed(kafka).start();
+        // as the shipped central-distributed.properties: the killed task's consumer leaves its group after 10 s
+        ConnectWorker sinkWorker = ConnectWorker.distributed(kafka).property("consumer.session.timeout.ms", "10000")
+                .start();
         sinkWorker.putConnector("sink-crash", Map.of(
                 "connector.class", "io.logcollect.es.ElasticsearchSinkConnector",
                 "tasks.max", "1",

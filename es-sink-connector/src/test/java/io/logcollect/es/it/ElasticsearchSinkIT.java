@@ -23,7 +23,9 @@ class ElasticsearchSinkIT {
 
     @Test
     void theWorkerKilledMinus9MidLoadAndRestartedLeavesAnExactCount() {
-        ConnectWorker worker = ConnectWorker.distributed(kafka).start();
+        // as the shipped central-distributed.properties: the killed task's consumer leaves its group after 10 s
+        ConnectWorker worker = ConnectWorker.distributed(kafka).property("consumer.session.timeout.ms", "10000")
+                .start();
         try {
             String topic = "es-crash";
             int records = 300_000;
