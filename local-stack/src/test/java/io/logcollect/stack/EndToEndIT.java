@@ -20,9 +20,13 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -245,9 +249,8 @@ class EndToEndIT {
     }
 
     @Test
-    void killMinus9OfTheAgentAndOfTheSinkWorkerLeavesEveryLineExactlyOnceInTheIndex() throws IOException {
+    void killMinus9OfTheAgentAndOfTheSinkWorkerLeavesEveryLineExactlyOnceInTheIndex() throws Exception {
         Path logs = Workspace.newDirectory("e2e-crash");
-        int lines = 200_000;
         Path busy = logs.resolve("busy.log");
         write(busy, "busy line ", 0, 2000);
         etcd.put("/logcollect/policies/crash/entries", "[" + entry("busy", logs.resolve("busy.log"), "e2e_crash", "") + "]");
@@ -260,33 +263,43 @@ class EndToEndIT {
                 "topics", "e2e_crash",
                 "connection.url", search.url()));
         ConnectWorker agent = agent("crash", logs);
-        // The log grows at 20,000 lines/s while both workers are killed, so each kill hits a running stream.
+        // The log grows at 5,000 lines/s until both workers were killed and started again, so each kill hits a
+        // running stream: the agent's while it reads the growing file, the sink's while it indexes.
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicInteger written = new AtomicInteger(2000);
+        AtomicReference<Exception> writeFailure = new AtomicReference<>();
         Thread writer = new Thread(() -> {
             try {
-                for (int from = 2000; from < lines; from += 2000) {
-                    write(busy, "busy line ", from, from + 2000);
+                while (writing.get()) {
+                    write(busy, "busy line ", written.get(), written.get() + 500);
+                    written.addAndGet(500);
                     Thread.sleep(100);
                 }
             } catch (IOException | InterruptedException e) {
-                throw new IllegalStateException(e);
+                writeFailure.set(e);
             }
         });
         writer.start();
-        while (kafka.recordCount("e2e_crash") < lines / 4) {
+        while (kafka.recordCount("e2e_crash") < 25_000) {
             sleep(100);
         }
         agent.kill();
         agent.startProcess();
-        while (search.count("e2e_crash-*") < lines / 2) {
+        long writtenAtAgentRestart = written.get();
+        while (search.count("e2e_crash-*") < writtenAtAgentRestart / 2) {
             sleep(100);
         }
+        long indexedAtKill = search.count("e2e_crash-*");
         sinkWorker.kill();
         sinkWorker.startProcess();
-        try {
-            writer.join();
-        } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
+        sleep(2000);
+        System.out.printf("kill test: agent killed at 25,000 records in Kafka, sink worker at %,d documents indexed;"
+                + " %,d lines written when the sink worker was back%n", indexedAtKill, written.get());
+        writing.set(false);
+        writer.join();
+        assertNull(writeFailure.get(), "the writer failed");
+        int lines = written.get();
+        assertTrue(lines > 50_000, "the writer stopped early: " + lines + " lines");
         assertEquals(lines, settledCount("e2e_crash-*", lines, Duration.ofMinutes(4)));
         agent.stop();
         sinkWorker.deleteConnector("sink-crash");
