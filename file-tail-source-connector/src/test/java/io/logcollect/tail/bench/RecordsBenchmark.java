@@ -26,7 +26,8 @@ import java.util.Optional;
  * ship, against Kafka's {@link JsonConverter} on the same records as the baseline, for plain lines and for
  * access-log lines, whose quotes JSON escapes. Each round times the three in turn in CPU time of this thread, so a
  * slow moment of the machine hits all three; a first round warms the JIT and is not counted. Records are built and
- * converted a batch at a time, so that they are converted while still in the processor's caches, as in the task.
+ * converted a batch at a time, so that a record is converted soon after it was built, as a poll's batch is (in the
+ * task another thread built it, which costs the converter some cache misses this benchmark does not see).
  *
  * <p>Run: {@code bin/benchmark records [records] [rounds]}.
  */
