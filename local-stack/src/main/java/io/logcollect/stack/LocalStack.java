@@ -10,6 +10,7 @@ import io.logcollect.testkit.KafkaCluster;
 import io.logcollect.testkit.Locations;
 import io.logcollect.testkit.OpenSearchCluster;
 import io.logcollect.testkit.OpenSearchNode;
+import io.logcollect.testkit.ShippedConfigs;
 import io.logcollect.testkit.Workspace;
 
 import java.nio.charset.StandardCharsets;

@@ -10,6 +10,7 @@ import io.logcollect.testkit.KafkaBroker;
 import io.logcollect.testkit.KafkaCluster;
 import io.logcollect.testkit.OpenSearchCluster;
 import io.logcollect.testkit.SearchNode;
+import io.logcollect.testkit.ShippedConfigs;
 import io.logcollect.testkit.Workspace;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;

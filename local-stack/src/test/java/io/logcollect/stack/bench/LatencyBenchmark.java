@@ -1,11 +1,11 @@
 package io.logcollect.stack.bench;
 
-import io.logcollect.stack.ShippedConfigs;
 import io.logcollect.testkit.ConnectWorker;
 import io.logcollect.testkit.EtcdServer;
 import io.logcollect.testkit.KafkaBroker;
 import io.logcollect.testkit.OpenSearchNode;
 import io.logcollect.testkit.SearchNode;
+import io.logcollect.testkit.ShippedConfigs;
 import io.logcollect.testkit.Workspace;
 
 import java.io.BufferedWriter;

@@ -1,11 +1,11 @@
 package io.logcollect.stack.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.logcollect.stack.ShippedConfigs;
 import io.logcollect.testkit.BenchmarkLines;
 import io.logcollect.testkit.ConnectWorker;
 import io.logcollect.testkit.HttpJson;
 import io.logcollect.testkit.KafkaBroker;
+import io.logcollect.testkit.ShippedConfigs;
 import io.logcollect.testkit.Workspace;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;

@@ -1,10 +1,10 @@
 package io.logcollect.stack.bench;
 
-import io.logcollect.stack.ShippedConfigs;
 import io.logcollect.testkit.ConnectWorker;
 import io.logcollect.testkit.DeliveryCheck;
 import io.logcollect.testkit.KafkaBroker;
 import io.logcollect.testkit.SearchNode;
+import io.logcollect.testkit.ShippedConfigs;
 import io.logcollect.testkit.TestServices;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;

@@ -1,9 +1,6 @@
-package io.logcollect.stack;
+package io.logcollect.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.logcollect.testkit.ConnectWorker;
-import io.logcollect.testkit.HttpJson;
-import io.logcollect.testkit.Locations;
 
 import java.io.IOException;
 import java.io.Reader;
