@@ -1,6 +1,8 @@
 package io.logcollect.es;
 
+import io.logcollect.es.bulk.BulkEngine;
 import io.logcollect.es.bulk.BulkMetrics;
+import io.logcollect.es.delivery.DeliveryLedger;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Gauge;
 import org.apache.kafka.common.metrics.PluginMetrics;
@@ -11,77 +13,149 @@ import org.apache.kafka.common.metrics.stats.Max;
 import org.apache.kafka.common.metrics.stats.Rate;
 import org.apache.kafka.connect.sink.SinkTaskContext;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.function.IntSupplier;
+import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * The task's metrics, registered through {@code SinkTaskContext.pluginMetrics()} (Kafka 4.1+), which tags them
  * with the connector and task: documents and bytes per second and in total, bulk latency, retries, failures,
- * buffered records and requests in flight. Only loaded through {@link #create}, which returns
- * {@link BulkMetrics#NONE} on runtimes without plugin metrics.
+ * buffered records and requests in flight, and the delivery ledger (records received, acknowledged,
+ * dead-lettered, dropped on purpose, let go unacknowledged, open). On runtimes without plugin metrics the task
+ * runs without them.
  */
-final class SinkMetrics implements BulkMetrics {
+final class SinkMetrics {
 
-    private final Sensor documents;
-    private final Sensor bytes;
-    private final Sensor latency;
-    private final Sensor retries;
-    private final Sensor failures;
+    /** The metrics of one task, or none. */
+    interface Registration extends AutoCloseable {
+        BulkMetrics bulk();
 
-    private SinkMetrics(PluginMetrics metrics, IntSupplier buffered, IntSupplier inFlight) {
-        documents = metrics.addSensor("documents");
-        documents.add(name(metrics, "documents-rate", "documents acknowledged per second"), new Rate());
-        documents.add(name(metrics, "documents-total", "documents acknowledged"), new CumulativeSum());
-        bytes = metrics.addSensor("bulk-bytes");
-        bytes.add(name(metrics, "bulk-bytes-rate", "bulk request bytes sent per second"), new Rate());
-        bytes.add(name(metrics, "bulk-bytes-total", "bulk request bytes sent"), new CumulativeSum());
-        latency = metrics.addSensor("bulk-latency");
-        latency.add(name(metrics, "bulk-latency-avg-ms", "average bulk request latency"), new Avg());
-        latency.add(name(metrics, "bulk-latency-max-ms", "longest bulk request latency"), new Max());
-        retries = metrics.addSensor("retries");
-        retries.add(name(metrics, "retries-total", "documents queued again after a transient failure"),
-                new CumulativeSum());
-        failures = metrics.addSensor("failures");
-        failures.add(name(metrics, "failures-total", "documents refused for good (malformed or fatal)"),
-                new CumulativeSum());
-        metrics.addMetric(name(metrics, "buffered-records", "records not acknowledged yet"),
-                (Gauge<Integer>) (config, now) -> buffered.getAsInt());
-        metrics.addMetric(name(metrics, "in-flight-requests", "bulk requests awaiting an answer"),
-                (Gauge<Integer>) (config, now) -> inFlight.getAsInt());
+        /** Adds the gauges that read the engine and the ledger. */
+        void watch(BulkEngine engine, DeliveryLedger ledger);
+
+        @Override
+        void close();
     }
 
-    private static MetricName name(PluginMetrics metrics, String name, String description) {
-        return metrics.metricName(name, description, new LinkedHashMap<>());
+    private static final Registration NONE = new Registration() {
+        @Override
+        public BulkMetrics bulk() {
+            return BulkMetrics.NONE;
+        }
+
+        @Override
+        public void watch(BulkEngine engine, DeliveryLedger ledger) {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    private SinkMetrics() {
     }
 
     /** Metrics through the context, or none when the runtime predates plugin metrics. */
-    static BulkMetrics create(SinkTaskContext context, IntSupplier buffered, IntSupplier inFlight) {
+    static Registration register(SinkTaskContext context) {
         try {
-            PluginMetrics metrics = context.pluginMetrics();
-            return metrics == null ? BulkMetrics.NONE : new SinkMetrics(metrics, buffered, inFlight);
+            PluginMetrics metrics = context == null ? null : context.pluginMetrics();
+            return metrics == null ? NONE : new Registered(metrics);
         } catch (LinkageError | UnsupportedOperationException e) {
-            return BulkMetrics.NONE;
+            return NONE;
         }
     }
 
-    @Override
-    public void requestCompleted(int items, long requestBytes, long latencyNanos) {
-        bytes.record(requestBytes);
-        latency.record(latencyNanos / 1_000_000.0);
-    }
+    private static final class Registered implements Registration, BulkMetrics {
+        private final PluginMetrics metrics;
+        private final List<MetricName> gauges = new ArrayList<>();
+        private final List<String> sensors = new ArrayList<>();
+        private final Sensor documents;
+        private final Sensor bytes;
+        private final Sensor latency;
+        private final Sensor retries;
+        private final Sensor failures;
 
-    @Override
-    public void acknowledged(int items) {
-        documents.record(items);
-    }
+        Registered(PluginMetrics metrics) {
+            this.metrics = metrics;
+            documents = sensor("documents");
+            documents.add(name("documents-rate", "documents acknowledged per second"), new Rate());
+            documents.add(name("documents-total", "documents acknowledged"), new CumulativeSum());
+            bytes = sensor("bulk-bytes");
+            bytes.add(name("bulk-bytes-rate", "bulk request bytes sent per second"), new Rate());
+            bytes.add(name("bulk-bytes-total", "bulk request bytes sent"), new CumulativeSum());
+            latency = sensor("bulk-latency");
+            latency.add(name("bulk-latency-avg-ms", "average bulk request latency"), new Avg());
+            latency.add(name("bulk-latency-max-ms", "longest bulk request latency"), new Max());
+            retries = sensor("retries");
+            retries.add(name("retries-total", "documents queued again after a transient failure"),
+                    new CumulativeSum());
+            failures = sensor("failures");
+            failures.add(name("failures-total", "documents refused for good (malformed or fatal)"),
+                    new CumulativeSum());
+        }
 
-    @Override
-    public void retried(int items) {
-        retries.record(items);
-    }
+        private Sensor sensor(String sensorName) {
+            sensors.add(sensorName);
+            return metrics.addSensor(sensorName);
+        }
 
-    @Override
-    public void failed(int items) {
-        failures.record(items);
+        private MetricName name(String metric, String description) {
+            return metrics.metricName(metric, description, new LinkedHashMap<>());
+        }
+
+        private void gauge(String metric, String description, LongSupplier value) {
+            MetricName name = name(metric, description);
+            metrics.addMetric(name, (Gauge<Long>) (config, now) -> value.getAsLong());
+            gauges.add(name);
+        }
+
+        @Override
+        public BulkMetrics bulk() {
+            return this;
+        }
+
+        @Override
+        public void watch(BulkEngine engine, DeliveryLedger ledger) {
+            gauge("buffered-records", "records not acknowledged yet", engine::outstanding);
+            gauge("in-flight-requests", "bulk requests awaiting an answer", engine::inFlightRequests);
+            gauge("records-received-total", "records Connect handed to the task", ledger::received);
+            gauge("records-acknowledged-total", "records whose document the search engine acknowledged",
+                    ledger::acknowledged);
+            gauge("records-dead-lettered-total", "records sent to the dead-letter queue", ledger::deadLettered);
+            gauge("records-dropped-total", "records skipped on purpose (ignored tombstones, malformed records"
+                    + " with warn or ignore)", ledger::dropped);
+            gauge("records-let-go-total", "records still unacknowledged when their partitions were revoked or"
+                    + " the task stopped; the next owner sends them again from the committed offset", ledger::letGo);
+            gauge("records-open", "records whose fate is open: the committed offset cannot pass them",
+                    ledger::pending);
+        }
+
+        @Override
+        public void requestCompleted(int items, long requestBytes, long latencyNanos) {
+            bytes.record(requestBytes);
+            latency.record(latencyNanos / 1_000_000.0);
+        }
+
+        @Override
+        public void acknowledged(int items) {
+            documents.record(items);
+        }
+
+        @Override
+        public void retried(int items) {
+            retries.record(items);
+        }
+
+        @Override
+        public void failed(int items) {
+            failures.record(items);
+        }
+
+        @Override
+        public void close() {
+            gauges.forEach(metrics::removeMetric);
+            sensors.forEach(metrics::removeSensor);
+        }
     }
 }

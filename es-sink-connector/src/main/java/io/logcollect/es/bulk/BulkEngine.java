@@ -4,14 +4,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.IdentityHashMap;
-import java.util.Iterator;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -24,7 +20,8 @@ import java.util.function.Predicate;
  * requests outstanding. {@link BulkAnswers} judges each answer: transient failures put items back after a
  * backoff, a request refused as too large is sent again in halves (and later requests stay under that size), and
  * every item ends with exactly one {@link Outcome} given to the listener (unless it was {@link #discard
- * discarded}). {@link IdClaims} keeps the operations on one document id in the order they were added.
+ * discarded}). The {@link BulkQueue} decides what goes next, keeping the operations on one document id in the
+ * order they were added.
  *
  * <p>One dispatcher thread builds and sends requests; answers are handled on the transport's threads. The
  * engine knows nothing of Kafka Connect.
@@ -43,22 +40,12 @@ public final class BulkEngine implements AutoCloseable {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final ArrayDeque<BulkItem> ready = new ArrayDeque<>();
-    /**
-     * Items waiting for their backoff. Operations on one id that shared a request wait until the same moment, so
-     * the order they were added in breaks the tie: a heap alone would hand them back in any order.
-     */
-    private final PriorityQueue<BulkItem> waiting = new PriorityQueue<>(
-            Comparator.<BulkItem>comparingLong(item -> item.notBeforeNanos).thenComparingLong(item -> item.sequence));
+    private final BulkQueue queue;
+    private final long lingerNanos;
     private final Set<List<BulkItem>> inFlightBatches = Collections.newSetFromMap(new IdentityHashMap<>());
-    private final IdClaims claims = new IdClaims();
     /** The largest request body to build: {@code maxBytes}, or less once the engine refused one as too large. */
     private long maxRequestBytes;
-    private long batchNumber;
     private long added;
-    /** Every queued item within reach waits for an earlier item of its id: nothing to send until one finishes. */
-    private boolean readyHeld;
-    private long readyBytes;
     private int inFlight;
     private int outstanding;
     private int flushers;
@@ -76,6 +63,8 @@ public final class BulkEngine implements AutoCloseable {
         this.answers = new BulkAnswers(settings.maxRetries(), new Backoff(settings.backoffMillis(),
                 settings.maxBackoffMillis()));
         this.maxRequestBytes = settings.maxBytes();
+        this.queue = new BulkQueue(settings.batchSize());
+        this.lingerNanos = TimeUnit.MILLISECONDS.toNanos(settings.lingerMillis());
     }
 
     /** Starts the dispatcher thread. */
@@ -102,10 +91,10 @@ public final class BulkEngine implements AutoCloseable {
             }
             item.enqueuedNanos = System.nanoTime();
             item.sequence = ++added;
-            ready.addLast(item);
-            readyBytes += item.sizeInBytes();
+            queue.add(item);
             outstanding++;
-            if (ready.size() >= settings.batchSize() || readyBytes >= maxRequestBytes || ready.size() == 1) {
+            if (queue.readyCount() >= settings.batchSize() || queue.readyBytes() >= maxRequestBytes
+                    || queue.readyCount() == 1) {
                 changed.signalAll();
             }
         } finally {
@@ -178,42 +167,23 @@ public final class BulkEngine implements AutoCloseable {
     public int discard(Predicate<Object> tagMatches) {
         lock.lock();
         try {
-            int count = 0;
-            count += removeMatching(ready.iterator(), tagMatches, true);
-            count += removeMatching(waiting.iterator(), tagMatches, false);
+            List<BulkItem> removed = queue.removeMatching(tagMatches);
+            removed.forEach(item -> item.abandoned = true);
+            int count = removed.size();
             for (List<BulkItem> batch : inFlightBatches) {
                 for (BulkItem item : batch) {
                     if (!item.abandoned && tagMatches.test(item.tag())) {
                         item.abandoned = true;
-                        outstanding--;
                         count++;
                     }
                 }
             }
-            readyHeld = false;
+            outstanding -= count;
             changed.signalAll();
             return count;
         } finally {
             lock.unlock();
         }
-    }
-
-    private int removeMatching(Iterator<BulkItem> items, Predicate<Object> tagMatches, boolean countBytes) {
-        int count = 0;
-        while (items.hasNext()) {
-            BulkItem item = items.next();
-            if (tagMatches.test(item.tag())) {
-                items.remove();
-                item.abandoned = true;
-                claims.release(item);
-                if (countBytes) {
-                    readyBytes -= item.sizeInBytes();
-                }
-                outstanding--;
-                count++;
-            }
-        }
-        return count;
     }
 
     /**
@@ -226,14 +196,9 @@ public final class BulkEngine implements AutoCloseable {
         lock.lock();
         try {
             closed = true;
-            ready.forEach(item -> item.abandoned = true);
-            waiting.forEach(item -> item.abandoned = true);
+            queue.clear().forEach(item -> item.abandoned = true);
             inFlightBatches.forEach(batch -> batch.forEach(item -> item.abandoned = true));
-            ready.clear();
-            waiting.clear();
             inFlightBatches.clear();
-            claims.clear();
-            readyBytes = 0;
             outstanding = 0;
             changed.signalAll();
             thread = dispatcher;
@@ -254,11 +219,10 @@ public final class BulkEngine implements AutoCloseable {
         try {
             while (!closed) {
                 long now = System.nanoTime();
-                promoteDueRetries(now);
-                if (inFlight < settings.maxInFlight() && !readyHeld && !ready.isEmpty() && batchIsDue(now)) {
-                    List<BulkItem> batch = takeBatch();
+                queue.promoteDueRetries(now);
+                if (inFlight < settings.maxInFlight() && queue.canTake() && batchIsDue(now)) {
+                    List<BulkItem> batch = queue.takeBatch(maxRequestBytes);
                     if (batch.isEmpty()) {
-                        readyHeld = true;
                         continue;
                     }
                     inFlight++;
@@ -271,19 +235,15 @@ public final class BulkEngine implements AutoCloseable {
                     }
                     continue;
                 }
-                long waitNanos = Long.MAX_VALUE;
-                if (!ready.isEmpty() && !readyHeld && inFlight < settings.maxInFlight()) {
-                    waitNanos = ready.peekFirst().enqueuedNanos + TimeUnit.MILLISECONDS.toNanos(settings.lingerMillis())
-                            - now;
-                }
-                if (!waiting.isEmpty()) {
-                    waitNanos = Math.min(waitNanos, waiting.peek().notBeforeNanos - now);
+                long wakeAt = queue.nextRetryNanos();
+                if (inFlight < settings.maxInFlight() && queue.canTake()) {
+                    wakeAt = Math.min(wakeAt, queue.oldestReadyNanos() + lingerNanos);
                 }
                 try {
-                    if (waitNanos == Long.MAX_VALUE) {
+                    if (wakeAt == Long.MAX_VALUE) {
                         changed.await();
-                    } else if (waitNanos > 0) {
-                        changed.awaitNanos(waitNanos);
+                    } else if (wakeAt - now > 0) {
+                        changed.awaitNanos(wakeAt - now);
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -299,60 +259,8 @@ public final class BulkEngine implements AutoCloseable {
     }
 
     private boolean batchIsDue(long now) {
-        return ready.size() >= settings.batchSize() || readyBytes >= maxRequestBytes || flushers > 0
-                || now - ready.peekFirst().enqueuedNanos >= TimeUnit.MILLISECONDS.toNanos(settings.lingerMillis());
-    }
-
-    private void promoteDueRetries(long now) {
-        if (waiting.isEmpty() || waiting.peek().notBeforeNanos > now) {
-            return;
-        }
-        List<BulkItem> due = new ArrayList<>();
-        while (!waiting.isEmpty() && waiting.peek().notBeforeNanos <= now) {
-            due.add(waiting.poll());
-        }
-        requeueFirst(due);
-    }
-
-    /** Puts items back at the head of the queue, in their order, to be sent before anything added after them. */
-    private void requeueFirst(List<BulkItem> items) {
-        for (int i = items.size() - 1; i >= 0; i--) {
-            BulkItem item = items.get(i);
-            item.enqueuedNanos = 0;
-            ready.addFirst(item);
-            readyBytes += item.sizeInBytes();
-        }
-        readyHeld = false;
-    }
-
-    /**
-     * Takes the next batch from the queue, leaving in place, in their order, items that must wait for an earlier
-     * item of their id. At most {@code batchSize} waiting items are looked past, so that a queue full of them
-     * costs no more than a batch.
-     */
-    private List<BulkItem> takeBatch() {
-        long number = ++batchNumber;
-        List<BulkItem> batch = new ArrayList<>(Math.min(ready.size(), settings.batchSize()));
-        List<BulkItem> held = new ArrayList<>();
-        long bytes = 0;
-        while (!ready.isEmpty() && batch.size() < settings.batchSize() && held.size() < settings.batchSize()) {
-            BulkItem next = ready.peekFirst();
-            if (!batch.isEmpty() && bytes + next.sizeInBytes() > maxRequestBytes) {
-                break;
-            }
-            ready.pollFirst();
-            if (!claims.claim(next, number)) {
-                held.add(next);
-                continue;
-            }
-            readyBytes -= next.sizeInBytes();
-            bytes += next.sizeInBytes();
-            batch.add(next);
-        }
-        for (int i = held.size() - 1; i >= 0; i--) {
-            ready.addFirst(held.get(i));
-        }
-        return batch;
+        return queue.readyCount() >= settings.batchSize() || queue.readyBytes() >= maxRequestBytes || flushers > 0
+                || now - queue.oldestReadyNanos() >= lingerNanos;
     }
 
     private void send(List<BulkItem> batch) {
@@ -397,22 +305,22 @@ public final class BulkEngine implements AutoCloseable {
             List<BulkItem> resend = new ArrayList<>(verdict.resend().size());
             for (BulkItem item : verdict.resend()) {
                 if (item.abandoned) {
-                    claims.release(item);
+                    queue.release(item);
                 } else {
                     resend.add(item);
                 }
             }
-            requeueFirst(resend);
+            queue.requeueFirst(resend);
             for (BulkItem item : verdict.retry()) {
                 if (item.abandoned) {
-                    claims.release(item);
+                    queue.release(item);
                 } else {
-                    waiting.add(item);
+                    queue.retryLater(item);
                     requeued++;
                 }
             }
             for (BulkAnswers.Finished f : verdict.finished()) {
-                claims.release(f.item());
+                queue.release(f.item());
                 if (!f.item().abandoned) {
                     report.add(f);
                 }
