@@ -87,7 +87,8 @@ public class ElasticsearchSinkTask extends SinkTask {
                 config.getInt(ElasticsearchSinkConfig.MAX_IN_FLIGHT_REQUESTS),
                 config.getInt(ElasticsearchSinkConfig.MAX_RETRIES),
                 config.getLong(ElasticsearchSinkConfig.RETRY_BACKOFF_MS),
-                config.getLong(ElasticsearchSinkConfig.RETRY_BACKOFF_MAX_MS));
+                config.getLong(ElasticsearchSinkConfig.RETRY_BACKOFF_MAX_MS),
+                requestTimeoutMillis(config));
         delivery = new SinkDelivery(name, new SinkDelivery.Settings(malformedBehavior, config.dropInvalidMessages(),
                 config.getInt(ElasticsearchSinkConfig.MAX_BUFFERED_RECORDS),
                 config.getLong(ElasticsearchSinkConfig.FLUSH_TIMEOUT_MS)), converter,
@@ -98,6 +99,16 @@ public class ElasticsearchSinkTask extends SinkTask {
         metrics.watch(engine, delivery.ledger());
         delivery.use(engine);
         engine.start();
+    }
+
+    /**
+     * How long a bulk request may go without an answer or an error from the REST client: connecting, then waiting
+     * for a pooled connection and for the answer, a read timeout each, and a few seconds more. The client enforces
+     * these itself; the engine's own deadline only catches an answer that never comes.
+     */
+    static long requestTimeoutMillis(ElasticsearchSinkConfig config) {
+        return config.getInt(ElasticsearchSinkConfig.CONNECTION_TIMEOUT_MS)
+                + 2L * config.getInt(ElasticsearchSinkConfig.READ_TIMEOUT_MS) + 5_000;
     }
 
     /** The task's consumer, through Connect's context. */

@@ -9,7 +9,9 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
@@ -263,21 +265,34 @@ public final class BulkEngine implements AutoCloseable {
                 || now - queue.oldestReadyNanos() >= lingerNanos;
     }
 
+    /**
+     * Sends a batch and applies the answer once it comes. An answer the transport never gives (neither a response
+     * nor an error) must not hold the batch's documents, and every later one of their ids, for ever: after
+     * {@code requestTimeoutMillis} the request counts as failed and its documents go again; the answer, should it
+     * come later, is ignored (the documents' ids make the second try harmless).
+     */
     private void send(List<BulkItem> batch) {
         long started = System.nanoTime();
         byte[] body = BulkRequestBody.build(batch);
         try {
-            transport.send(body).whenComplete((response, error) -> {
-                metrics.requestCompleted(batch.size(), body.length, System.nanoTime() - started);
-                BulkAnswers.Verdict verdict;
-                try {
-                    verdict = answers.judge(batch, body.length, response, error);
-                } catch (RuntimeException e) {
-                    log.error("Unexpected error handling a bulk answer of {}", name, e);
-                    verdict = answers.judge(batch, body.length, null, e);
-                }
-                complete(batch, verdict);
-            });
+            transport.send(body).orTimeout(settings.requestTimeoutMillis(), TimeUnit.MILLISECONDS)
+                    .whenComplete((response, error) -> {
+                        metrics.requestCompleted(batch.size(), body.length, System.nanoTime() - started);
+                        Throwable cause = error instanceof CompletionException && error.getCause() != null
+                                ? error.getCause() : error;
+                        if (cause instanceof TimeoutException) {
+                            cause = new TimeoutException("no answer within " + settings.requestTimeoutMillis()
+                                    + " ms (the HTTP client neither answered nor failed)");
+                        }
+                        BulkAnswers.Verdict verdict;
+                        try {
+                            verdict = answers.judge(batch, body.length, response, cause);
+                        } catch (RuntimeException e) {
+                            log.error("Unexpected error handling a bulk answer of {}", name, e);
+                            verdict = answers.judge(batch, body.length, null, e);
+                        }
+                        complete(batch, verdict);
+                    });
         } catch (RuntimeException e) {
             complete(batch, answers.judge(batch, body.length, null, e));
         }

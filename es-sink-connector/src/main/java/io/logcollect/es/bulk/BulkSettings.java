@@ -10,13 +10,14 @@ package io.logcollect.es.bulk;
  * @param maxRetries     retries per item before it is FATAL; -1 for no limit
  * @param backoffMillis  first retry backoff, doubled per retry
  * @param maxBackoffMillis longest backoff
+ * @param requestTimeoutMillis a request the transport has neither answered nor failed by then counts as failed
  */
 public record BulkSettings(int batchSize, long maxBytes, long lingerMillis, int maxInFlight, int maxRetries,
-                           long backoffMillis, long maxBackoffMillis) {
+                           long backoffMillis, long maxBackoffMillis, long requestTimeoutMillis) {
 
     public BulkSettings {
         if (batchSize < 1 || maxBytes < 1 || lingerMillis < 0 || maxInFlight < 1 || maxRetries < -1
-                || backoffMillis < 1 || maxBackoffMillis < backoffMillis) {
+                || backoffMillis < 1 || maxBackoffMillis < backoffMillis || requestTimeoutMillis < 1) {
             throw new IllegalArgumentException("invalid bulk settings " + this);
         }
     }

@@ -82,9 +82,11 @@ class BulkEngineTest {
     private final Map<String, Outcome> outcomes = new ConcurrentHashMap<>();
     private final List<String> order = Collections.synchronizedList(new ArrayList<>());
     private BulkEngine engine;
+    private long requestTimeoutMs = 10_000;
 
     private BulkEngine engine(int batchSize, long lingerMs, int inFlight, int maxRetries) {
-        engine = new BulkEngine("test", new BulkSettings(batchSize, 1 << 20, lingerMs, inFlight, maxRetries, 5, 20),
+        engine = new BulkEngine("test", new BulkSettings(batchSize, 1 << 20, lingerMs, inFlight, maxRetries, 5, 20,
+                requestTimeoutMs),
                 transport, (item, outcome) -> {
                     Outcome previous = outcomes.put((String) item.tag(), outcome);
                     if (previous != null) {
@@ -147,6 +149,27 @@ class BulkEngineTest {
         assertTrue(engine.flush(Duration.ofSeconds(10)));
         assertEquals(300, outcomes.size());
         assertEquals(3, transport.maxConcurrent.get());
+    }
+
+    /**
+     * A transport that neither answers nor fails (seen: a REST client whose callbacks stopped) must not hold the
+     * documents, and every later operation on their ids, for ever.
+     */
+    @Test
+    void aRequestThatIsNeverAnsweredIsSentAgainAfterTheRequestTimeout() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        transport.answer = ids -> calls.incrementAndGet() == 1 ? new CompletableFuture<>()
+                : ScriptedTransport.allCreated(ids);
+        requestTimeoutMs = 200;
+        engine(10, 0, 1, 3);
+        add(0, 10);
+        engine.add(new BulkItem(BulkAction.CREATE, "idx", "id-3", "{}".getBytes(StandardCharsets.UTF_8), "again"));
+        assertTrue(engine.flush(Duration.ofSeconds(5)));
+        assertEquals(11, outcomes.size());
+        assertTrue(outcomes.values().stream().allMatch(o -> o.kind() == Outcome.Kind.ACKNOWLEDGED));
+        assertEquals(List.of("id-3", "again"), order.stream().filter(t -> t.equals("id-3") || t.equals("again"))
+                .toList(), "the later operation on id-3 waited for the first");
+        assertTrue(calls.get() >= 2, "the unanswered request was sent again");
     }
 
     @Test
