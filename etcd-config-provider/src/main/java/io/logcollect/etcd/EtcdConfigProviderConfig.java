@@ -2,18 +2,16 @@ package io.logcollect.etcd;
 
 import io.logcollect.etcd.client.EtcdSettings;
 import io.logcollect.etcd.engine.EngineSettings;
+import io.logcollect.etcd.registry.RegistrySettings;
+import io.logcollect.host.HostIdentity;
 import org.apache.kafka.common.config.AbstractConfig;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
-import io.logcollect.etcd.registry.RegistrySettings;
-
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,6 +43,7 @@ public final class EtcdConfigProviderConfig extends AbstractConfig {
     public static final String REGISTRY_WORKER_ID = "registry.worker.id";
     public static final String REGISTRY_ROLE = "registry.role";
     public static final String REGISTRY_TTL_SECONDS = "registry.ttl.seconds";
+    public static final String HOST_NAME = "host.name";
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
             .define(ENDPOINTS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
@@ -102,7 +101,12 @@ public final class EtcdConfigProviderConfig extends AbstractConfig {
                             + " central (a worker of the central Connect cluster).")
             .define(REGISTRY_TTL_SECONDS, Type.LONG, 15L, ConfigDef.Range.between(5, 300), Importance.LOW,
                     "The registration lease: a worker that dies is shown offline this long after; the lease is"
-                            + " renewed every third of it.");
+                            + " renewed every third of it.")
+            .define(HOST_NAME, Type.STRING, "", Importance.LOW,
+                    "The host's name in the registry (and in the default worker id). Empty (default): the"
+                            + " environment variable LOGCOLLECT_HOST_NAME, else the operating system's host name: the"
+                            + " same rule as host.name of the tail and host-metrics connectors, so a host has one name"
+                            + " everywhere.");
 
     public EtcdConfigProviderConfig(Map<?, ?> props) {
         super(CONFIG_DEF, props, false);
@@ -113,12 +117,7 @@ public final class EtcdConfigProviderConfig extends AbstractConfig {
         if (!getBoolean(REGISTRY_ENABLED)) {
             return null;
         }
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            host = System.getenv().getOrDefault("HOSTNAME", "localhost");
-        }
+        String host = HostIdentity.resolve(getString(HOST_NAME));
         String restUrl = getString(CONNECT_REST_URL);
         String id = blankToNull(getString(REGISTRY_WORKER_ID));
         if (id == null) {

@@ -1,5 +1,6 @@
 package io.logcollect.tail;
 
+import io.logcollect.host.HostIdentity;
 import io.logcollect.policy.AllowedPaths;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -7,8 +8,6 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
 
@@ -25,6 +24,7 @@ public final class FileTailSourceConfig extends AbstractConfig {
     public static final String FINGERPRINT_BYTES = "fingerprint.bytes";
     public static final String CLOSE_INACTIVE_MS = "close.inactive.ms";
     public static final String MAX_OPEN_FILES = "max.open.files";
+    public static final String MAX_HELD_BYTES = "max.held.bytes";
     public static final String RECORD_KEY = "record.key";
     public static final String SCAN_MAX_ENTRIES = "scan.max.entries";
     public static final String CLEAN_REMOVED_MS = "clean.removed.ms";
@@ -67,8 +67,17 @@ public final class FileTailSourceConfig extends AbstractConfig {
                     "An open file that has not grown for this long is closed; it is reopened when it grows. A file "
                             + "renamed out of the globs or deleted is read to its end and finished after this long.")
             .define(MAX_OPEN_FILES, Type.INT, 1024, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
-                    "Cap on open file handles per task; the least recently opened files that are read to their "
-                            + "end are closed first.")
+                    "Cap on open file handles per task. To make room, an idle file read to its end is closed "
+                            + "first (it is opened again when it grows); then the oldest file renamed out of the globs "
+                            + "or deleted is let go, its unread lines counted as lost (status record, metrics, a "
+                            + "WARN naming it). A file the globs still match waits on disk for room.")
+            .define(MAX_HELD_BYTES, Type.LONG, 1L << 30, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+                    "While Kafka cannot take lines, the agent keeps every file it matched open, renamed out of "
+                            + "the globs or deleted too, and reads them to their end once Kafka is back. This bounds "
+                            + "the unread bytes of such files it holds (deleted ones still take disk space until "
+                            + "let go). Past it the oldest is let go and its unread bytes and lines are counted as "
+                            + "lost: in the status record, the task's metrics, the agent registry and a WARN naming "
+                            + "the file.")
             .define(RECORD_KEY, Type.STRING, "file", ConfigDef.ValidString.in("file", "none"), Importance.LOW,
                     "Record key: 'file' (host and file identity, so a file's lines stay in order on one "
                             + "partition) or 'none'.")
@@ -104,16 +113,9 @@ public final class FileTailSourceConfig extends AbstractConfig {
         }
     }
 
+    /** The host's one name (DESIGN.md section 9): this setting, else LOGCOLLECT_HOST_NAME, else the OS's. */
     public String hostName() {
-        String configured = getString(HOST_NAME);
-        if (configured != null && !configured.isBlank()) {
-            return configured;
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return System.getenv().getOrDefault("HOSTNAME", "localhost");
-        }
+        return HostIdentity.resolve(getString(HOST_NAME));
     }
 
     public boolean keyByFile() {

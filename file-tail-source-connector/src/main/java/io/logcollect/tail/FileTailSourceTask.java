@@ -41,6 +41,11 @@ public class FileTailSourceTask extends SourceTask {
     private static final long FIRST_IDLE_WAIT_MS = 10;
     /** Enough to build the records of one batch, which is all the read-ahead thread does after the engine closed. */
     private static final long READ_AHEAD_END_WAIT_MS = 5000;
+    /**
+     * A batch Connect has not taken for this long means its producer blocks: Kafka cannot take lines. Connect
+     * takes batches within milliseconds otherwise.
+     */
+    private static final long OUTPUT_BLOCKED_AFTER_MS = 5000;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
@@ -56,6 +61,7 @@ public class FileTailSourceTask extends SourceTask {
     private ReadAhead<List<SourceRecord>> readAhead;
     private volatile boolean stopped;
     private boolean newFiles;
+    private long nextHoldAt;
     /**
      * How long the next empty poll waits: short right after lines were read, since a file being written to
      * usually grows again within milliseconds, doubling up to {@code poll.interval.ms} while the files stay quiet.
@@ -94,7 +100,8 @@ public class FileTailSourceTask extends SourceTask {
                 config.getLong(FileTailSourceConfig.CLOSE_INACTIVE_MS),
                 config.getInt(FileTailSourceConfig.MAX_OPEN_FILES),
                 config.getLong(FileTailSourceConfig.CLEAN_REMOVED_MS),
-                config.getBoolean(FileTailSourceConfig.WATCH_ENABLED));
+                config.getBoolean(FileTailSourceConfig.WATCH_ENABLED),
+                config.getLong(FileTailSourceConfig.MAX_HELD_BYTES));
         engine = new TailEngine(settings, policy.entries(), new ConnectOffsets(), new LoggingListener(),
                 System::currentTimeMillis, this::newFilesAppeared);
         records = new EcsRecords(hostName, config.policy(), config.keyByFile());
@@ -105,7 +112,7 @@ public class FileTailSourceTask extends SourceTask {
                 Version.get(), config.policy(), hash(assigned));
         nextStatusAt = System.currentTimeMillis() + statusIntervalMs;
         metrics = TailMetrics.register(context, engine.stats(), policy.errors().size());
-        readAhead = new ReadAhead<>(taskName + "-read-ahead", this::readBatch);
+        readAhead = new ReadAhead<>(taskName + "-read-ahead", this::holdWhileBlocked, this::readBatch);
         log.info("Tailing entries {} of policy '{}' on host '{}' below {}",
                 policy.entries().stream().map(e -> e.id()).toList(), config.policy(), hostName, config.allowedPaths());
     }
@@ -132,6 +139,7 @@ public class FileTailSourceTask extends SourceTask {
                 return null;
             }
             newFiles = false;
+            engine.stats().outputBlockedSince(0);
             events = engine.poll(config.getInt(FileTailSourceConfig.BATCH_MAX_RECORDS));
             bookkeeping = engine.bookkeeping();
             long now = System.currentTimeMillis();
@@ -169,6 +177,35 @@ public class FileTailSourceTask extends SourceTask {
             batch.add(status);
         }
         return batch;
+    }
+
+    /**
+     * On the read-ahead thread while Connect does not take the batch read ahead (its producer blocks while Kafka
+     * is away): the engine keeps hold of the files, finding new ones at once (a directory changed) or at the scan
+     * interval; and after a few seconds the output counts as blocked.
+     */
+    private void holdWhileBlocked(long waitingSince) {
+        lock.lock();
+        try {
+            if (stopped) {
+                return;
+            }
+            long now = System.currentTimeMillis();
+            if (now - waitingSince >= OUTPUT_BLOCKED_AFTER_MS
+                    && engine.stats().outputBlockedSinceMillis() == 0) {
+                engine.stats().outputBlockedSince(waitingSince);
+                log.warn("Policy '{}': Kafka has not taken lines for {} s; the agent keeps hold of every file it"
+                        + " matched (renamed or deleted ones too, up to max.held.bytes) and reads them once Kafka"
+                        + " is back", config.policy(), (now - waitingSince) / 1000);
+            }
+            if (newFiles || now >= nextHoldAt) {
+                newFiles = false;
+                nextHoldAt = now + config.getLong(FileTailSourceConfig.SCAN_INTERVAL_MS);
+                engine.hold();
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Says once, until it recovers, that the producer cannot keep up with the files. */
@@ -278,6 +315,13 @@ public class FileTailSourceTask extends SourceTask {
         @Override
         public void renamed(String entryId, String fromPath, String toPath) {
             log.debug("Entry '{}': {} was renamed to {}", entryId, fromPath, toPath);
+        }
+
+        @Override
+        public void lost(String entryId, String path, long bytes, long lines, String why) {
+            log.warn("Entry '{}' of policy '{}': let go of {} with {} bytes ({}) not sent: {}. They are lost;"
+                    + " the status record and the task's metrics count them", entryId, config.policy(), path, bytes,
+                    lines < 0 ? "lines unknown" : lines + " lines", why);
         }
 
         @Override

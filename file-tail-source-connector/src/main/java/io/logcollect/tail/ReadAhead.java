@@ -3,6 +3,7 @@ package io.logcollect.tail;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 
 /**
  * Reads the next batch on a thread of its own while Connect converts and sends the one before on the task's
@@ -11,7 +12,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A batch read ahead waits until it is taken before the next is read, so one batch at most is held beyond
  * what Connect holds. A batch read ahead but never taken (the task stops) is simply read again by the next task:
- * its offsets were never committed.
+ * its offsets were never committed. While a batch waits (Connect stops polling while its producer blocks, when
+ * Kafka is away) the reading thread runs {@code whileWaiting} about every 100 ms, so the files are still held.
  *
  * @param <T> a batch
  */
@@ -26,11 +28,14 @@ final class ReadAhead<T> {
     private static final long OFFER_WAIT_MS = 100;
 
     private final BlockingQueue<T> handOff = new SynchronousQueue<>();
+    private final LongConsumer whileWaiting;
     private final Thread thread;
     private volatile boolean closed;
     private volatile RuntimeException failure;
 
-    ReadAhead(String threadName, BatchSource<T> source) {
+    /** @param whileWaiting given since when (epoch millis) the batch read ahead waits to be taken */
+    ReadAhead(String threadName, LongConsumer whileWaiting, BatchSource<T> source) {
+        this.whileWaiting = whileWaiting;
         thread = new Thread(() -> run(source), threadName);
         thread.setDaemon(true);
         thread.start();
@@ -52,12 +57,17 @@ final class ReadAhead<T> {
         }
     }
 
-    /** Waits until the batch is taken or reading stops, checking for the stop at least every 100 ms. */
+    /**
+     * Waits until the batch is taken or reading stops, checking for the stop and running {@code whileWaiting} at
+     * least every 100 ms.
+     */
     private void handOver(T batch) throws InterruptedException {
+        long waitingSince = System.currentTimeMillis();
         while (!closed) {
             if (handOff.offer(batch, OFFER_WAIT_MS, TimeUnit.MILLISECONDS)) {
                 return;
             }
+            whileWaiting.accept(waitingSince);
         }
     }
 

@@ -49,6 +49,14 @@ final class TailMetrics implements AutoCloseable {
                 TailStats::bytesBehind);
         metrics.gauge("rotations-total", "Files seen at a new path (rename rotation)", stats, TailStats::renames);
         metrics.gauge("truncations-total", "Files found truncated (copytruncate)", stats, TailStats::truncations);
+        metrics.gauge("held-bytes", "Unread bytes of files renamed out of the globs or deleted that the task holds"
+                + " open", stats, TailStats::heldBytes);
+        metrics.gauge("lost-bytes-total", "Bytes the task had to let go unread (max.held.bytes, max.open.files, a"
+                + " file gone while closed)", stats, TailStats::lostBytes);
+        metrics.gauge("lost-lines-total", "Lines among lost-bytes-total, where they could be counted", stats,
+                TailStats::lostLines);
+        metrics.gauge("output-blocked-since-ms", "Since when (epoch ms) Kafka has not taken the task's lines, or 0",
+                stats, TailStats::outputBlockedSinceMillis);
         metrics.gauge("errors-total", "Files refused or unreadable, and refused entries", stats,
                 s -> s.errors() + entryErrors);
         return metrics;

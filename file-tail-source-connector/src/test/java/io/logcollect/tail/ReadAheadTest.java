@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,6 +13,7 @@ import java.util.stream.IntStream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,7 +23,7 @@ class ReadAheadTest {
     void batchesAreTakenInTheOrderTheyWereReadAndIdleReadsGiveNothing() throws InterruptedException {
         AtomicInteger calls = new AtomicInteger();
         AtomicInteger batches = new AtomicInteger();
-        ReadAhead<Integer> readAhead = new ReadAhead<>("test-read-ahead", () ->
+        ReadAhead<Integer> readAhead = new ReadAhead<>("test-read-ahead", since -> { }, () ->
                 calls.incrementAndGet() % 3 == 0 ? null : batches.incrementAndGet());
         List<Integer> taken = new ArrayList<>();
         while (taken.size() < 1000) {
@@ -35,10 +37,25 @@ class ReadAheadTest {
         assertEquals(IntStream.rangeClosed(1, 1000).boxed().toList(), taken);
     }
 
+    /** Connect stops polling while its producer blocks: the reading thread keeps running what must go on. */
+    @Test
+    void whileABatchWaitsToBeTakenTheWaitingWorkRunsWithTheTimeItStartedWaiting() throws InterruptedException {
+        List<Long> waits = new CopyOnWriteArrayList<>();
+        long before = System.currentTimeMillis();
+        ReadAhead<Integer> readAhead = new ReadAhead<>("test-read-ahead-wait", waits::add, () -> 1);
+        Thread.sleep(600);
+        assertTrue(waits.size() >= 3, "ran " + waits.size() + " times in 600 ms");
+        assertEquals(1, waits.stream().distinct().count(), "one batch waited all along: " + waits);
+        assertTrue(waits.get(0) >= before, "started waiting after the reader started");
+        assertEquals(1, readAhead.take(1000));
+        readAhead.stop();
+        readAhead.awaitEnd(5000);
+    }
+
     @Test
     void oneBatchAtMostIsReadAheadOfWhatWasTaken() throws InterruptedException {
         AtomicInteger read = new AtomicInteger();
-        ReadAhead<Integer> readAhead = new ReadAhead<>("test-read-ahead", read::incrementAndGet);
+        ReadAhead<Integer> readAhead = new ReadAhead<>("test-read-ahead", since -> { }, read::incrementAndGet);
         awaitValue(read, 1);
         Thread.sleep(300);
         assertEquals(1, read.get(), "read a second batch before the first was taken");
@@ -63,7 +80,7 @@ class ReadAheadTest {
     void aFailureOfReadingIsThrownToTheTakerAfterTheBatchesReadBeforeIt() throws InterruptedException {
         IllegalStateException failure = new IllegalStateException("disk on fire");
         AtomicInteger calls = new AtomicInteger();
-        ReadAhead<Integer> readAhead = new ReadAhead<>("test-read-ahead", () -> {
+        ReadAhead<Integer> readAhead = new ReadAhead<>("test-read-ahead", since -> { }, () -> {
             if (calls.incrementAndGet() == 2) {
                 throw failure;
             }
@@ -77,7 +94,7 @@ class ReadAheadTest {
     @Test
     void stopEndsTheThreadWhileABatchWaitsToBeTaken() throws InterruptedException {
         CountDownLatch read = new CountDownLatch(1);
-        ReadAhead<Integer> readAhead = new ReadAhead<>("test-read-ahead-stop", () -> {
+        ReadAhead<Integer> readAhead = new ReadAhead<>("test-read-ahead-stop", since -> { }, () -> {
             read.countDown();
             return 1;
         });

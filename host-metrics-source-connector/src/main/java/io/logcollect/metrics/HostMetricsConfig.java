@@ -1,5 +1,6 @@
 package io.logcollect.metrics;
 
+import io.logcollect.host.HostIdentity;
 import io.logcollect.metrics.sample.NameFilter;
 import io.logcollect.metrics.sample.SamplerSettings;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -8,8 +9,6 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -93,15 +92,8 @@ public final class HostMetricsConfig extends AbstractConfig {
         return names;
     }
 
+    /** The host's one name (DESIGN.md section 9): this setting, else LOGCOLLECT_HOST_NAME, else the OS's. */
     public String hostName() {
-        String configured = getString(HOST_NAME);
-        if (configured != null && !configured.isBlank()) {
-            return configured;
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return System.getenv().getOrDefault("HOSTNAME", "localhost");
-        }
+        return HostIdentity.resolve(getString(HOST_NAME));
     }
 }

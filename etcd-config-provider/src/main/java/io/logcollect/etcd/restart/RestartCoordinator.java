@@ -2,14 +2,13 @@ package io.logcollect.etcd.restart;
 
 import dev.failsafe.Failsafe;
 import dev.failsafe.RetryPolicy;
+import io.logcollect.host.HostIdentity;
 import io.logcollect.etcd.client.EtcdAccessException;
 import io.logcollect.etcd.client.EtcdStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetAddress;
 import java.net.URLEncoder;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -169,10 +168,6 @@ public final class RestartCoordinator {
     }
 
     private static String localHostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "unknown-host";
-        }
+        return HostIdentity.resolve(null);
     }
 }

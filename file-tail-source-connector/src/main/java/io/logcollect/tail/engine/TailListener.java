@@ -17,4 +17,12 @@ public interface TailListener {
 
     /** A file was found shorter than what was read of it, or with other content; it is read from its start. */
     void truncated(String entryId, String path);
+
+    /**
+     * The agent had to let go of a file with bytes it had not read: they are lost.
+     *
+     * @param lines how many lines they held, or -1 when that is not known (the file was gone already)
+     * @param why   the bound or event that forced it
+     */
+    void lost(String entryId, String path, long bytes, long lines, String why);
 }

@@ -14,8 +14,9 @@ import io.logcollect.policy.AllowedPaths;
  * @param maxOpenFiles     cap on open file handles
  * @param cleanRemovedMs   the stored position of a file not found for this long is deleted; negative: never
  * @param watchDirectories whether new files are noticed through directory watches as well as scans
+ * @param maxHeldBytes     unread bytes of orphaned files (renamed out of the globs or deleted) held open at most
  */
 public record TailSettings(String hostName, AllowedPaths allowed, long scanIntervalMs, int scanMaxEntries,
                            int fingerprintBytes, long closeInactiveMs, int maxOpenFiles, long cleanRemovedMs,
-                           boolean watchDirectories) {
+                           boolean watchDirectories, long maxHeldBytes) {
 }

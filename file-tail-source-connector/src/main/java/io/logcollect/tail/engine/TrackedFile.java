@@ -47,12 +47,16 @@ final class TrackedFile {
     long sizeSeen;
     /** Not matched by the last scan: renamed out of the globs or deleted. */
     boolean orphan;
+    /** Its place in the order files were found: older generations of a log were found first. */
+    final long discovered;
+    /** The holder let go of it with bytes unread (counted as lost): it is no longer read or tracked. */
+    boolean letGo;
     /** The failures since it was last read; null while it reads. It is not opened before {@link #retryAt}. */
     Execution<Object> failures;
     long retryAt;
 
     TrackedFile(EntryState entry, FileIdentity identity, Path path, long position, int epoch, String hostName,
-                long nowMillis) {
+                long nowMillis, long discovered) {
         this.entry = entry;
         this.identity = identity;
         this.path = path;
@@ -62,6 +66,7 @@ final class TrackedFile {
         this.epoch = epoch;
         this.eventIds = new EventIds(hostName, identity.key(), epoch);
         this.lastActivityMillis = nowMillis;
+        this.discovered = discovered;
     }
 
     String key() {

@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * The task's health every {@code status.interval.ms} (DESIGN.md section 9), as a record of the status topic:
  * files tracked, open and failing, bytes behind and the files most behind, what was read since the previous
- * status, errors with the last one, and a hash of the entries the task runs. Its JSON value uses ECS's common
+ * status, errors with the last one, a hash of the entries the task runs, the unread bytes of orphaned files held
+ * open, and what the task had to let go unread since it started ({@code lost}: bytes, lines, the latest files). Its JSON value uses ECS's common
  * fields and {@code logcollect.status.*}; it carries no source offset, so it never holds back a file's.
  */
 public final class StatusRecords {
@@ -83,6 +84,24 @@ public final class StatusRecords {
         status.put("bytes", stats.bytes() - bytes);
         status.put("records", stats.events() - events);
         status.put("errors", errors);
+        status.put("held_bytes", stats.heldBytes());
+        Map<String, Object> lost = new LinkedHashMap<>();
+        lost.put("bytes", stats.lostBytes());
+        lost.put("lines", stats.lostLines());
+        List<Map<String, Object>> lostFiles = new ArrayList<>();
+        for (TailStats.FileLoss loss : stats.recentLosses()) {
+            Map<String, Object> file = new LinkedHashMap<>();
+            file.put("path", loss.path());
+            file.put("bytes", loss.bytes());
+            file.put("lines", loss.lines());
+            file.put("at", EcsRecords.formatTimestamp(loss.atMillis()));
+            lostFiles.add(file);
+        }
+        lost.put("files", lostFiles);
+        status.put("lost", lost);
+        if (stats.outputBlockedSinceMillis() > 0) {
+            status.put("output_blocked_since", EcsRecords.formatTimestamp(stats.outputBlockedSinceMillis()));
+        }
         lines = stats.lines();
         bytes = stats.bytes();
         events = stats.events();

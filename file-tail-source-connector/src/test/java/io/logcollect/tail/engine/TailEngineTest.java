@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
@@ -39,6 +40,7 @@ class TailEngineTest {
     private final List<TailEngine.ExpiredFile> expired = new ArrayList<>();
     private final List<String> errors = new ArrayList<>();
     private final List<String> recovered = new ArrayList<>();
+    private final List<String> losses = new ArrayList<>();
     /** Runs when the engine looks up stored positions: after it found new files, before it opens them. */
     private Runnable beforePositions = () -> { };
     private TailEngine engine;
@@ -56,7 +58,7 @@ class TailEngineTest {
 
     private TailSettings settings(int maxOpenFiles, long closeInactiveMs, long cleanRemovedMs, boolean watch) {
         return new TailSettings("host-1", AllowedPaths.of(List.of(dir.toString())), 1000, 100_000, 1024,
-                closeInactiveMs, maxOpenFiles, cleanRemovedMs, watch);
+                closeInactiveMs, maxOpenFiles, cleanRemovedMs, watch, 1L << 30);
     }
 
     private TailEngine start(String entriesJson, TailSettings settings) {
@@ -95,6 +97,11 @@ class TailEngineTest {
 
             @Override
             public void renamed(String entryId, String fromPath, String toPath) {
+            }
+
+            @Override
+            public void lost(String entryId, String path, long bytes, long lines, String why) {
+                losses.add(path + " " + bytes + " " + lines);
             }
 
             @Override
@@ -510,7 +517,7 @@ class TailEngineTest {
     void aScanStopsAtItsEntryLimitWithAClearErrorAndLetsGoOfNothing() throws IOException {
         append(dir.resolve("keep.log"), "keep\n");
         start("[" + entry("limit", "*.log", "") + "]", new TailSettings("host-1",
-                AllowedPaths.of(List.of(dir.toString())), 1000, 5, 1024, 2000, 10, -1, false));
+                AllowedPaths.of(List.of(dir.toString())), 1000, 5, 1024, 2000, 10, -1, false, 1L << 30));
         assertEquals(List.of("keep"), messages(drain()));
         for (int i = 0; i < 10; i++) {
             append(dir.resolve("more" + i + ".log"), "more\n");
@@ -564,5 +571,93 @@ class TailEngineTest {
             Files.move(log, dir.resolve("fast.log." + generation));
             assertLines(expected("g" + generation + "-", 0, 100), messages(pollAndCommit(1000)));
         }
+    }
+
+    private TailSettings settings(int maxOpenFiles, long maxHeldBytes) {
+        return new TailSettings("host-1", AllowedPaths.of(List.of(dir.toString())), 1000, 100_000, 1024, 60_000,
+                maxOpenFiles, -1, false, maxHeldBytes);
+    }
+
+    /**
+     * Kafka away: the caller holds instead of polling while logrotate renames the live file and deletes the
+     * generation before it. Every generation is read once the caller polls again, each line once, in order.
+     */
+    @Test
+    void whileHoldingNewGenerationsAreOpenedAndDeletedOnesKeptUntilRead() throws IOException {
+        start("[" + entry("live", "app.log", "") + "]", settings(100, 1L << 30));
+        Path log = dir.resolve("app.log");
+        append(log, lines("g0-", 0, 10));
+        assertEquals(expected("g0-", 0, 10), messages(drain()));
+        append(log, lines("g0-", 10, 20));
+        for (int generation = 1; generation <= 4; generation++) {
+            Files.move(log, dir.resolve("app.log.1"), StandardCopyOption.REPLACE_EXISTING);
+            append(log, lines("g" + generation + "-", 0, 20));
+            clock.addAndGet(1000);
+            engine.hold();
+        }
+        assertEquals(5, engine.stats().filesOpen(), "the live file and the four generations before it");
+        assertTrue(engine.stats().heldBytes() > 0);
+        List<LogEvent> events = drain();
+        for (int generation = 0; generation <= 4; generation++) {
+            String prefix = "g" + generation + "-";
+            assertLines(expected(prefix, generation == 0 ? 10 : 0, 20),
+                    messages(events.stream().filter(e -> e.message().startsWith(prefix)).toList()));
+        }
+        assertEquals(0, engine.stats().lostBytes());
+        assertEquals(List.of(), losses);
+    }
+
+    /**
+     * Past {@code max.held.bytes} the oldest orphan is let go; what it had unread is counted exactly, line for
+     * line, and named, and every other line still comes once.
+     */
+    @Test
+    void theHeldBytesBoundLetsGoOfTheOldestOrphanAndCountsItsLinesExactly() throws IOException {
+        start("[" + entry("live", "app.log", "") + "]", settings(100, 700));
+        Path log = dir.resolve("app.log");
+        append(log, lines("g0-", 0, 5));
+        assertEquals(expected("g0-", 0, 5), messages(drain()));
+        append(log, lines("g0-", 5, 105));
+        Files.move(log, dir.resolve("app.log.1"));
+        append(log, lines("g1-", 0, 100));
+        clock.addAndGet(1000);
+        engine.hold();
+        Files.move(log, dir.resolve("app.log.2"));
+        append(log, lines("g2-", 0, 3));
+        clock.addAndGet(1000);
+        engine.hold();
+        List<String> read = messages(drain());
+        assertEquals(expected("g2-", 0, 3), read.stream().filter(m -> m.startsWith("g2-")).toList());
+        long unreadOfFirst = lines("g0-", 5, 105).length();
+        assertEquals(List.of(log + " " + unreadOfFirst + " 100"), losses.subList(0, 1), "named by its last path");
+        long missing = 100 - read.stream().filter(m -> m.startsWith("g0-")).count()
+                + 100 - read.stream().filter(m -> m.startsWith("g1-")).count();
+        assertEquals(missing, engine.stats().lostLines(), "lost lines counted: " + losses);
+        assertTrue(engine.stats().lostLines() >= 100);
+        assertEquals(engine.stats().lostLines(), engine.stats().recentLosses().stream()
+                .mapToLong(TailStats.FileLoss::lines).sum());
+    }
+
+    /** At {@code max.open.files} a new file gets the handle of the oldest orphan, whose loss is counted. */
+    @Test
+    void theOpenFileBoundLetsGoOfAnOrphanForANewFileAndCountsIt() throws IOException {
+        start("[" + entry("live", "app.log", "") + "]", settings(2, 1L << 30));
+        Path log = dir.resolve("app.log");
+        append(log, lines("g0-", 0, 1));
+        assertEquals(expected("g0-", 0, 1), messages(drain()));
+        append(log, lines("g0-", 1, 11));
+        Files.move(log, dir.resolve("app.log.1"));
+        append(log, lines("g1-", 0, 10));
+        clock.addAndGet(1000);
+        engine.hold();
+        Files.move(log, dir.resolve("app.log.2"));
+        append(log, lines("g2-", 0, 10));
+        clock.addAndGet(1000);
+        engine.hold();
+        List<String> read = messages(drain());
+        assertEquals(List.of(log + " " + lines("g0-", 1, 11).length() + " 10"), losses);
+        assertEquals(10, engine.stats().lostLines());
+        assertLines(expected("g1-", 0, 10), read.stream().filter(m -> m.startsWith("g1-")).toList());
+        assertLines(expected("g2-", 0, 10), read.stream().filter(m -> m.startsWith("g2-")).toList());
     }
 }
