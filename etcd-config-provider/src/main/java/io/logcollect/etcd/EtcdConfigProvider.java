@@ -3,6 +3,7 @@ package io.logcollect.etcd;
 import io.logcollect.etcd.engine.EtcdConfigEngine;
 import io.logcollect.etcd.engine.EtcdConfigException;
 import io.logcollect.etcd.registry.RegistrySettings;
+import io.logcollect.host.HostIdentity;
 import org.apache.kafka.common.config.ConfigData;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.provider.ConfigProvider;
@@ -30,6 +31,7 @@ public final class EtcdConfigProvider implements ConfigProvider {
         engine = new EtcdConfigEngine(config.engineSettings());
         RegistrySettings registry = config.registrySettings();
         if (registry != null) {
+            HostIdentity.announceWorkerId(registry.workerId());
             engine.register(registry, REGISTER_AFTER_MS);
         }
     }

@@ -1,5 +1,6 @@
 package io.logcollect.tail;
 
+import io.logcollect.host.HostIdentity;
 import io.logcollect.policy.InvalidPolicyException;
 import io.logcollect.policy.ParsedPolicy;
 import io.logcollect.policy.PolicyParser;
@@ -108,7 +109,8 @@ public class FileTailSourceTask extends SourceTask {
         stateRecords = new StateRecords(hostName, config.policy(), config.getString(FileTailSourceConfig.STATUS_TOPIC));
         statusIntervalMs = config.getLong(FileTailSourceConfig.STATUS_INTERVAL_MS);
         statusRecords = new StatusRecords(config.getString(FileTailSourceConfig.STATUS_TOPIC), hostName,
-                taskName,
+                HostIdentity.agentId(hostName, props.getOrDefault("name", "file-tail"),
+                        props.getOrDefault(FileTailSourceConnector.TASK_ID, "0")),
                 Version.get(), config.policy(), hash(assigned));
         nextStatusAt = System.currentTimeMillis() + statusIntervalMs;
         metrics = TailMetrics.register(context, engine.stats(), policy.errors().size());

@@ -52,6 +52,14 @@ public final class HostIdentity {
         return id == null || id.isBlank() ? fallback : id;
     }
 
+    /**
+     * How a task names itself in its status records: the worker's id, the connector and the task, so two hosts
+     * (or two workers of one host) running the same connector name never share a status.
+     */
+    public static String agentId(String hostName, String connector, String task) {
+        return workerId(hostName) + "/" + connector + "-" + task;
+    }
+
     /** Called by the provider once it knows the worker's id. */
     public static void announceWorkerId(String workerId) {
         System.setProperty(WORKER_ID_PROPERTY, workerId);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -16,12 +17,16 @@ import java.util.TreeMap;
  *
  * @param keys    every etcd key the worker served to its connectors, with the revision served and when
  * @param refused keys whose newest value the worker refused (not valid), with why; it serves the last good one
+ * @param tasks   the worker's own connectors' tasks and their states, as its REST API says (refreshed at every
+ *                renewal, so a FAILED task shows even when its status records cannot reach the index)
+ * @param output  what the worker's tail tasks say of their output, for when Kafka cannot carry their status
+ * @param updated when the worker last refreshed the value
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record Registration(String id, String host, String role, String version, String started,
                            @JsonProperty("rest_url") String restUrl, Map<String, Applied> keys,
-                           Map<String, Refused> refused) {
+                           Map<String, Refused> refused, List<TaskState> tasks, Output output, String updated) {
 
     /** Where workers register: the key of a worker is this prefix and its id. */
     public static final String PREFIX = "/logcollect/agents/";
@@ -30,6 +35,30 @@ public record Registration(String id, String host, String role, String version, 
     public Registration {
         keys = keys == null ? Map.of() : new TreeMap<>(keys);
         refused = refused == null ? Map.of() : new TreeMap<>(refused);
+        tasks = tasks == null ? List.of() : List.copyOf(tasks);
+    }
+
+    /** A task of a connector on this worker (or the connector itself, {@code task} -1) and its state. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record TaskState(String connector, int task, String state) {
+        public boolean failed() {
+            return "FAILED".equals(state) || "UNASSIGNED".equals(state);
+        }
+    }
+
+    /**
+     * The output health of the worker's tail tasks, summed (DESIGN.md sections 4 and 9).
+     *
+     * @param blockedSince since when Kafka has not taken their lines (the earliest task's), or null while it does
+     * @param heldBytes    unread bytes of renamed or deleted files they hold open
+     * @param lostBytes    bytes they had to let go unread since they started
+     * @param lostLines    lines among them, where they could be counted
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Output(@JsonProperty("output_blocked_since") String blockedSince,
+                         @JsonProperty("held_bytes") long heldBytes, @JsonProperty("lost_bytes") long lostBytes,
+                         @JsonProperty("lost_lines") long lostLines) {
     }
 
     /** A key served to connectors. */

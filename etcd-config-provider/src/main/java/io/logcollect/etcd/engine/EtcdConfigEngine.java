@@ -7,6 +7,7 @@ import io.logcollect.etcd.client.Snapshot;
 import io.logcollect.etcd.client.Versioned;
 import io.logcollect.etcd.registry.AgentRegistry;
 import io.logcollect.etcd.registry.RegistrySettings;
+import io.logcollect.etcd.registry.WorkerHealth;
 import io.logcollect.etcd.restart.ConnectRestClient;
 import io.logcollect.etcd.restart.RestartCoordinator;
 import io.logcollect.etcd.watch.KeyChange;
@@ -14,6 +15,7 @@ import io.logcollect.etcd.watch.KeyWatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -288,7 +290,7 @@ public final class EtcdConfigEngine implements AutoCloseable {
                     if (closed) {
                         return;
                     }
-                    created = new AgentRegistry(started(), agent, registrations);
+                    created = new AgentRegistry(started(), agent, registrations, health(agent));
                     served.forEach(created::served);
                     refused.forEach((key, refusal) -> created.refused(key, refusal.revision(), refusal.problem()));
                     registry = created;
@@ -328,6 +330,18 @@ public final class EtcdConfigEngine implements AutoCloseable {
         if (coordinator != null) {
             coordinator.keyChanged(change.key(), change.revision());
         }
+    }
+
+    /**
+     * What the worker sees of itself for its registry entry, through its own REST API (a short timeout: the lease
+     * is renewed before) and the metrics its tasks register.
+     */
+    private WorkerHealth health(RegistrySettings agent) {
+        ConnectRestClient rest = new ConnectRestClient(settings.connectRestUrl(), settings.connectRestUsername(),
+                settings.connectRestPassword(), settings.connectRestCaFile(), Duration.ofSeconds(3));
+        URI url = URI.create(settings.connectRestUrl());
+        return new WorkerHealth(rest, Set.of(agent.workerId(), url.getHost() + ":" + url.getPort()),
+                "agent".equals(agent.role()));
     }
 
     private synchronized EtcdStore started() {

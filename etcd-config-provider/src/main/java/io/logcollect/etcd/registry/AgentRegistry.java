@@ -6,7 +6,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -17,10 +19,13 @@ import java.util.concurrent.TimeUnit;
  * key lives while the worker does: online agents are the keys that exist. The value says who the worker is and,
  * per etcd key, the {@code mod_revision} it last served to its connectors, and the values it refused.
  *
- * <p>Every {@code renewSeconds} the lease is renewed with one request; when that fails (the lease expired while
- * etcd was away, etcd lost it) a new lease is granted and the key put again, so registration survives etcd
- * restarts and leader changes. A worker starts whether or not etcd answers: registration happens on its own
- * thread. A clean stop revokes the lease, which deletes the key at once.
+ * <p>Every {@code renewSeconds} (at a fixed rate, at most a third of the lease) the lease is renewed with one
+ * request, then the value is refreshed with what the worker sees of itself ({@link WorkerHealth}: its tasks'
+ * states, its tail tasks' output) and put again, which also brings back a key deleted while its lease lives. When
+ * the renewal fails (the lease expired while etcd was away, etcd lost it) a new lease is granted first, so
+ * registration survives etcd restarts and leader changes. A worker starts whether or not etcd answers:
+ * registration happens on its own thread, which logs whatever stops a tick and goes on. A clean stop revokes
+ * the lease, which deletes the key at once.
  */
 public final class AgentRegistry implements AutoCloseable {
 
@@ -32,15 +37,18 @@ public final class AgentRegistry implements AutoCloseable {
     private final Instant started = Instant.now();
     private final Map<String, Registration.Applied> served = new TreeMap<>();
     private final Map<String, Registration.Refused> refused = new TreeMap<>();
+    private final WorkerHealth health;
+    private List<Registration.TaskState> tasks = List.of();
     private long lease;
-    private boolean dirty = true;
     private boolean failing;
     private ScheduledFuture<?> ticks;
 
-    public AgentRegistry(EtcdStore store, RegistrySettings settings, ScheduledExecutorService scheduler) {
+    public AgentRegistry(EtcdStore store, RegistrySettings settings, ScheduledExecutorService scheduler,
+                         WorkerHealth health) {
         this.store = store;
         this.settings = settings;
         this.scheduler = scheduler;
+        this.health = health;
     }
 
     public String key() {
@@ -50,8 +58,9 @@ public final class AgentRegistry implements AutoCloseable {
     /** Starts registering after {@code delayMillis}, then renews every {@code renewSeconds}. */
     public synchronized void start(long delayMillis) {
         if (ticks == null) {
-            ticks = scheduler.scheduleWithFixedDelay(this::tick, delayMillis,
-                    TimeUnit.SECONDS.toMillis(settings.renewSeconds()), TimeUnit.MILLISECONDS);
+            long every = Math.max(1, Math.min(settings.renewSeconds(), settings.ttlSeconds() / 3));
+            ticks = scheduler.scheduleAtFixedRate(this::tick, delayMillis, TimeUnit.SECONDS.toMillis(every),
+                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -64,7 +73,6 @@ public final class AgentRegistry implements AutoCloseable {
             }
             served.put(key, new Registration.Applied(modRevision, Instant.now().toString()));
             refused.remove(key);
-            dirty = true;
         }
         scheduler.execute(this::tick);
     }
@@ -73,53 +81,50 @@ public final class AgentRegistry implements AutoCloseable {
     public void refused(String key, long modRevision, String problem) {
         synchronized (this) {
             refused.put(key, new Registration.Refused(modRevision, problem));
-            dirty = true;
         }
         scheduler.execute(this::tick);
     }
 
+    /** One renewal; never throws, since a scheduled task that throws is never run again. */
     private void tick() {
         try {
-            long current;
-            boolean write;
-            synchronized (this) {
-                current = lease;
-                write = dirty;
-            }
-            if (current == 0 || !store.keepAliveOnce(current)) {
-                current = store.grantLease(settings.ttlSeconds());
-                write = true;
-                synchronized (this) {
-                    lease = current;
-                }
-            }
-            if (write) {
-                String value;
-                synchronized (this) {
-                    value = value();
-                    dirty = false;
-                }
-                store.putWithLease(key(), value, current);
-            }
+            renewAndRefresh();
             if (failing) {
                 failing = false;
                 LOG.info("Worker registered again in etcd as {}", key());
             }
         } catch (RuntimeException e) {
-            synchronized (this) {
-                dirty = true;
-            }
             if (!failing) {
                 failing = true;
                 LOG.warn("Cannot register this worker in etcd as {} ({}); trying again every {} s", key(),
                         e.getMessage(), settings.renewSeconds());
             }
+        } catch (Error e) {
+            LOG.error("Registering this worker in etcd as {} failed; trying again at the next renewal", key(), e);
         }
     }
 
-    private String value() {
-        return new Registration(settings.workerId(), settings.host(), settings.role(), settings.version(),
-                started.toString(), settings.restUrl(), served, refused).toJson();
+    private void renewAndRefresh() {
+        long current;
+        synchronized (this) {
+            current = lease;
+        }
+        if (current == 0 || !store.keepAliveOnce(current)) {
+            current = store.grantLease(settings.ttlSeconds());
+            synchronized (this) {
+                lease = current;
+            }
+        }
+        Optional<List<Registration.TaskState>> seen = health.tasks();
+        Registration.Output output = health.output();
+        String value;
+        synchronized (this) {
+            seen.ifPresent(states -> tasks = states);
+            value = new Registration(settings.workerId(), settings.host(), settings.role(), settings.version(),
+                    started.toString(), settings.restUrl(), served, refused, tasks, output,
+                    Instant.now().toString()).toJson();
+        }
+        store.putWithLease(key(), value, current);
     }
 
     /** Stops registering and deletes the key (by revoking its lease), giving etcd a moment to answer. */

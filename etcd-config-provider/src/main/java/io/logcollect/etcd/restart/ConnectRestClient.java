@@ -17,8 +17,10 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
@@ -107,6 +109,29 @@ public final class ConnectRestClient {
         } catch (RestException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * The state of every connector and task the worker knows ({@code GET /connectors?expand=status}), as
+     * {@code connector -> [connector state, worker id, then per task: id, state, worker id]} rows.
+     */
+    public List<StatusRow> statuses() {
+        JsonNode all = get("/connectors?expand=status");
+        List<StatusRow> rows = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> connector : all.properties()) {
+            JsonNode status = connector.getValue().path("status");
+            rows.add(new StatusRow(connector.getKey(), -1, status.path("connector").path("state").asText(""),
+                    status.path("connector").path("worker_id").asText("")));
+            for (JsonNode task : status.path("tasks")) {
+                rows.add(new StatusRow(connector.getKey(), task.path("id").asInt(), task.path("state").asText(""),
+                        task.path("worker_id").asText("")));
+            }
+        }
+        return rows;
+    }
+
+    /** A connector ({@code task} -1) or task, its state and the worker running it ({@code host:port}). */
+    public record StatusRow(String connector, int task, String state, String workerId) {
     }
 
     /** The id of the Kafka cluster the worker uses ({@code GET /}). */

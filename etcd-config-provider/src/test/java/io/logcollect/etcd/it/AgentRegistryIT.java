@@ -20,8 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The agent registry (DESIGN.md section 9) of a real worker in a real etcd of its own: the key appears within
- * seconds of the worker's start with the revision it served, follows a policy change, outlives an etcd restart,
- * and is gone within its lease after {@code kill -9} of the worker.
+ * seconds of the worker's start with the revision it served and the worker's own tasks with their states, comes
+ * back within a renewal when deleted, follows a policy change, outlives an etcd restart, and is gone within its
+ * lease after {@code kill -9} of the worker.
  */
 class AgentRegistryIT {
 
@@ -68,6 +69,16 @@ class AgentRegistryIT {
             assertEquals(rest.url(), registered.path("rest_url").asText());
             long firstRevision = registered.at("/keys/" + base.replace("/", "~1") + "~1file/mod_revision").asLong();
             assertTrue(firstRevision > 0, registered.toString());
+            JsonNode withTasks = awaitRegistration(etcd, key, Duration.ofSeconds(10),
+                    r -> r.path("tasks").toString().contains("\"connector\":\"" + name + "\",\"task\":0,"
+                            + "\"state\":\"RUNNING\""));
+            assertTrue(withTasks.path("updated").isTextual(), withTasks.toString());
+
+            etcd.delete(key);
+            long deleted = System.nanoTime();
+            awaitRegistration(etcd, key, Duration.ofSeconds(5), r -> r.path("keys").has(base + "/file"));
+            System.out.printf("a deleted registration was back %.1f s later (renewal every 2 s)%n",
+                    (System.nanoTime() - deleted) / 1e9);
 
             etcd.put(base + "/file", second.toString());
             long changed = System.nanoTime();

@@ -2,8 +2,11 @@ package io.logcollect.tail.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.logcollect.testkit.ConnectWorker;
+import io.logcollect.testkit.EtcdServer;
+import io.logcollect.testkit.HttpJson;
 import io.logcollect.testkit.KafkaBroker;
 import io.logcollect.testkit.ShippedConfigs;
+import io.logcollect.testkit.TestServices;
 import io.logcollect.testkit.Workspace;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -42,12 +45,14 @@ class OutageIT {
     private static final Duration ROTATE_EVERY = Duration.ofSeconds(15);
 
     private static KafkaBroker kafka;
+    private static EtcdServer etcd;
     private ConnectWorker agent;
     private final List<RotatingLog> logs = new ArrayList<>();
 
     @BeforeAll
     static void startKafka() {
         kafka = KafkaBroker.start();
+        etcd = TestServices.etcd();
     }
 
     @AfterAll
@@ -80,7 +85,12 @@ class OutageIT {
 
         sleep(10_000);
         kafka.stop();
-        sleep(60_000);
+        sleep(30_000);
+        JsonNode blocked = registration("outage");
+        assertTrue(blocked.at("/output/output_blocked_since").isTextual(), blocked.toString());
+        assertTrue(blocked.at("/output/held_bytes").asLong() > 0, blocked.toString());
+        assertEquals("RUNNING", task(blocked, "outage").path("state").asText(), blocked.toString());
+        sleep(30_000);
         kafka.startProcess();
         sleep(10_000);
         live.stop();
@@ -91,6 +101,9 @@ class OutageIT {
         JsonNode status = lastStatus("outage");
         assertEquals(0, status.at("/logcollect/status/lost/bytes").asLong(), status.toString());
         assertEquals(0, status.at("/logcollect/status/lost/lines").asLong(), status.toString());
+        JsonNode flowing = registration("outage");
+        assertTrue(flowing.at("/output/output_blocked_since").isMissingNode(), flowing.toString());
+        assertEquals(0, flowing.at("/output/lost_bytes").asLong(), flowing.toString());
     }
 
     /**
@@ -127,6 +140,10 @@ class OutageIT {
         JsonNode status = lastStatus("bounded");
         assertEquals(missing, status.at("/logcollect/status/lost/lines").asLong(), status.toString());
         assertTrue(status.at("/logcollect/status/lost/files").size() > 0, status.toString());
+        JsonNode registered = registration("bounded");
+        assertEquals(missing, registered.at("/output/lost_lines").asLong(), registered.toString());
+        assertEquals(status.at("/logcollect/status/lost/bytes").asLong(), registered.at("/output/lost_bytes").asLong(),
+                registered.toString());
     }
 
     /**
@@ -182,15 +199,38 @@ class OutageIT {
         return log;
     }
 
+    /**
+     * The shipped agent: worker properties, connector config, the policy's entries in etcd, the registry on (the
+     * worker's id is the policy's name).
+     */
     private static ConnectWorker startAgent(String policy, Path dir, String entries, Map<String, String> extra) {
+        etcd.put("/logcollect/policies/" + policy + "/entries", entries);
         Map<String, String> config = ShippedConfigs.agent(policy, dir);
-        config.put("collect.entries", entries);
         config.put("tasks.max", "1");
         config.put("status.interval.ms", "2000");
         config.put("status.topic", policy + "-status");
         config.putAll(extra);
-        return ShippedConfigs.withWorkerProperties(ConnectWorker.standalone(kafka), "agent-standalone.properties")
+        return ShippedConfigs.withWorkerProperties(ConnectWorker.agent(kafka, etcd.endpoint()),
+                        "agent-standalone.properties")
+                .property("config.providers.etcd.param.registry.worker.id", "outage-it-" + policy)
                 .connector(policy, config).start();
+    }
+
+    /** The worker's registry entry (DESIGN.md section 9), as it is after its next renewal. */
+    private static JsonNode registration(String policy) throws IOException {
+        sleep(6_000);
+        String value = etcd.get("/logcollect/agents/outage-it-" + policy);
+        assertTrue(value != null, "the worker of " + policy + " is not registered");
+        return HttpJson.MAPPER.readTree(value);
+    }
+
+    private static JsonNode task(JsonNode registration, String connector) {
+        for (JsonNode task : registration.path("tasks")) {
+            if (task.path("connector").asText().equals(connector) && task.path("task").asInt() == 0) {
+                return task;
+            }
+        }
+        throw new AssertionError("no task 0 of " + connector + " in " + registration);
     }
 
     private static String entries(String... entries) {

@@ -134,7 +134,7 @@ class PolicyStoreIT {
         String id = "store-" + UUID.randomUUID().toString().substring(0, 8);
         Registration registration = new Registration(id, "web-01", "agent", "0.2.0", "2026-11-29T10:00:00Z",
                 "http://127.0.0.1:8083", Map.of(prefix + "/web/entries",
-                new Registration.Applied(812, "2026-11-29T10:00:01Z")), Map.of());
+                new Registration.Applied(812, "2026-11-29T10:00:01Z")), Map.of(), List.of(), null, null);
         etcd.put(Registration.PREFIX + id, registration.toJson());
         etcd.put(Registration.PREFIX + id + "-junk", "not json");
         try {
