@@ -9,6 +9,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 
+import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,7 @@ public final class HostMetricsConfig extends AbstractConfig {
     public static final String MOUNT_POINTS_INCLUDE = "filesystem.mount.points.include";
     public static final String MOUNT_POINTS_EXCLUDE = "filesystem.mount.points.exclude";
     public static final String FS_TYPES_EXCLUDE = "filesystem.types.exclude";
+    public static final String HOSTFS = "hostfs";
 
     /** File systems that hold no files of their own (Metricbeat leaves the same out). */
     static final String PSEUDO_FILE_SYSTEMS = "autofs,binfmt_misc,bpf,cgroup,cgroup2,configfs,debugfs,devpts,devtmpfs,"
@@ -68,7 +70,12 @@ public final class HostMetricsConfig extends AbstractConfig {
                     "Globs of mount points not to report (e.g. /snap/**).")
             .define(FS_TYPES_EXCLUDE, Type.LIST, PSEUDO_FILE_SYSTEMS, Importance.LOW,
                     "File system types not to report: by default the pseudo file systems, which hold no files of"
-                            + " their own. FUSE file systems (fuse.*) are always left out.");
+                            + " their own. FUSE file systems (fuse.*) are always left out.")
+            .define(HOSTFS, Type.STRING, "/", Importance.LOW,
+                    "Where the host's file system is mounted as the agent sees it, like Metricbeat's"
+                            + " system.hostfs: the /proc files read for process_summary, memory, the packets dropped"
+                            + " on sending and the disks' read and write times are read below it. Set it to e.g."
+                            + " /hostfs when the agent runs in a container with the host's / mounted there.");
 
     public HostMetricsConfig(Map<String, String> props) {
         super(CONFIG_DEF, props);
@@ -79,7 +86,7 @@ public final class HostMetricsConfig extends AbstractConfig {
                 new NameFilter(getList(INTERFACES_INCLUDE), getList(INTERFACES_EXCLUDE)),
                 new NameFilter(getList(DEVICES_INCLUDE), getList(DEVICES_EXCLUDE)),
                 new NameFilter(getList(MOUNT_POINTS_INCLUDE), getList(MOUNT_POINTS_EXCLUDE)),
-                names(FS_TYPES_EXCLUDE));
+                names(FS_TYPES_EXCLUDE), Path.of(getString(HOSTFS)));
     }
 
     private Set<String> names(String key) {

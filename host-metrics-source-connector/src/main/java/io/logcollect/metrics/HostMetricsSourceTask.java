@@ -1,5 +1,6 @@
 package io.logcollect.metrics;
 
+import io.logcollect.host.HostIdentity;
 import io.logcollect.metrics.record.MetricRecords;
 import io.logcollect.metrics.sample.Document;
 import io.logcollect.metrics.sample.HostSampler;
@@ -10,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +29,8 @@ public class HostMetricsSourceTask extends SourceTask {
     private HostSampler sampler;
     private MetricRecords records;
     private long intervalMs;
-    private long nextSampleAt;
+    /** When the next sample is due, on the monotonic clock: a wall clock stepped back must not stop sampling. */
+    private long nextSampleAtNanos;
     private volatile boolean stopped;
 
     @Override
@@ -40,12 +43,23 @@ public class HostMetricsSourceTask extends SourceTask {
         HostMetricsConfig config = new HostMetricsConfig(props);
         intervalMs = config.getLong(HostMetricsConfig.INTERVAL_MS);
         String hostName = config.hostName();
-        sampler = new HostSampler(config.samplerSettings(), (metricset, reason) -> log.warn(
-                "Metricset {} cannot be read on this host ({}); it is switched off, the others go on", metricset,
-                reason));
+        sampler = new HostSampler(config.samplerSettings(), new HostSampler.Health() {
+            @Override
+            public void failing(String metricset, String reason, Duration retryIn) {
+                log.warn("Metricset {} cannot be read on this host ({}); it is tried again in {} s, then with a"
+                        + " growing backoff (up to 10 minutes), while the others go on", metricset, reason,
+                        retryIn.toSeconds());
+            }
+
+            @Override
+            public void recovered(String metricset) {
+                log.info("Metricset {} is read again", metricset);
+            }
+        });
         records = new MetricRecords(config.getString(HostMetricsConfig.TOPIC), hostName, osHostName(),
-                props.getOrDefault("name", "host-metrics") + "@" + hostName, Version.get());
-        nextSampleAt = System.currentTimeMillis();
+                HostIdentity.agentId(hostName, props.getOrDefault("name", "host-metrics"), "0"), Version.get(),
+                intervalMs);
+        nextSampleAtNanos = System.nanoTime();
         log.info("Reading metricsets {} of host '{}' every {} ms", sampler.metricsets(), hostName, intervalMs);
     }
 
@@ -53,19 +67,21 @@ public class HostMetricsSourceTask extends SourceTask {
     public List<SourceRecord> poll() throws InterruptedException {
         lock.lock();
         try {
-            long wait = nextSampleAt - System.currentTimeMillis();
+            long wait = nextSampleAtNanos - System.nanoTime();
             if (stopped) {
                 return null;
             }
             if (wait > 0) {
-                stopping.await(Math.min(wait, 1000), TimeUnit.MILLISECONDS);
+                stopping.await(Math.min(wait, TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
                 return null;
             }
         } finally {
             lock.unlock();
         }
+        long nowNanos = System.nanoTime();
+        nextSampleAtNanos = Math.max(nextSampleAtNanos + TimeUnit.MILLISECONDS.toNanos(intervalMs),
+                nowNanos + TimeUnit.MILLISECONDS.toNanos(intervalMs / 2));
         long now = System.currentTimeMillis();
-        nextSampleAt = Math.max(nextSampleAt + intervalMs, now + intervalMs / 2);
         List<Document> documents = sampler.sample();
         List<SourceRecord> batch = new ArrayList<>(documents.size());
         for (Document document : documents) {

@@ -25,13 +25,17 @@ public final class MetricRecords {
     private final String osHostName;
     private final String agentId;
     private final String version;
+    private final long periodMillis;
 
-    public MetricRecords(String topic, String hostName, String osHostName, String agentId, String version) {
+    /** @param periodMillis the sampling interval, {@code metricset.period} of every record (Kibana divides by it) */
+    public MetricRecords(String topic, String hostName, String osHostName, String agentId, String version,
+                         long periodMillis) {
         this.topic = topic;
         this.hostName = hostName;
         this.osHostName = osHostName;
         this.agentId = agentId;
         this.version = version;
+        this.periodMillis = periodMillis;
     }
 
     public SourceRecord record(Document document, long timestampMillis) {
@@ -41,7 +45,7 @@ public final class MetricRecords {
         value.put("agent", new LinkedHashMap<>(Map.of("id", agentId, "type", "logcollect", "version", version)));
         value.put("event", new LinkedHashMap<>(Map.of("module", "system", "dataset",
                 "system." + document.metricset(), "kind", "metric")));
-        value.put("metricset", new LinkedHashMap<>(Map.of("name", document.metricset())));
+        value.put("metricset", new LinkedHashMap<>(Map.of("name", document.metricset(), "period", periodMillis)));
         value.put("service", new LinkedHashMap<>(Map.of("type", "system")));
         document.fields().forEach((key, field) -> value.merge(key, field, MetricRecords::merged));
         return new SourceRecord(null, null, topic, null, null, hostName, null, value, timestampMillis);

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 
 /**
- * Turns cumulative counters (bytes received, sectors written) into deltas since the previous sample. The first
+ * Turns cumulative counters (bytes received, packets sent) into deltas since the previous sample. The first
  * sample of a counter gives no delta rather than a wrong one, and a counter that went backwards (it wrapped, the
  * host rebooted, an interface was re-created) starts over instead of giving a negative delta.
  */

@@ -9,7 +9,9 @@ import java.util.Set;
 
 /**
  * {@code filesystem}: per mounted file system, its size, what is used and what is still available to
- * unprivileged users. Pseudo file systems (proc, sysfs, tmpfs, cgroup, ...) are left out by type.
+ * unprivileged users. {@code used.pct} is used / (used + available), as {@code df} and Metricbeat compute it: the
+ * blocks reserved for root count neither as used nor as available, so a disk that {@code df} shows 100% full is
+ * 1.0 here. Pseudo file systems (proc, sysfs, tmpfs, cgroup, ...) are left out by type.
  */
 final class FilesystemMetricset implements Metricset {
 
@@ -39,6 +41,7 @@ final class FilesystemMetricset implements Metricset {
             }
             long total = store.getTotalSpace();
             long free = store.getFreeSpace();
+            long available = store.getUsableSpace();
             long used = total - free;
             docs.add(new Document(name())
                     .put("system.filesystem.mount_point", store.getMount())
@@ -46,9 +49,10 @@ final class FilesystemMetricset implements Metricset {
                     .put("system.filesystem.type", type)
                     .put("system.filesystem.total", total)
                     .put("system.filesystem.free", free)
-                    .put("system.filesystem.available", store.getUsableSpace())
+                    .put("system.filesystem.available", available)
                     .put("system.filesystem.used.bytes", used)
-                    .put("system.filesystem.used.pct", Math.max(0, Math.min(1, (double) used / total)))
+                    .put("system.filesystem.used.pct", used + available <= 0 ? 0.0
+                            : Math.max(0, Math.min(1, (double) used / (used + available))))
                     .put("system.filesystem.files", store.getTotalInodes() > 0 ? store.getTotalInodes() : null)
                     .put("system.filesystem.free_files", store.getTotalInodes() > 0 ? store.getFreeInodes() : null));
         }

@@ -1,19 +1,32 @@
 package io.logcollect.metrics.sample;
 
-import oshi.software.os.OSProcess;
-import oshi.software.os.OperatingSystem;
-
-import java.util.EnumMap;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code process_summary}: how many processes the host runs, by state. */
+/**
+ * {@code process_summary}: how many processes the host runs, by state, in Metricbeat's buckets. The state is the
+ * letter after the command name in {@code /proc/<pid>/stat}: idle kernel threads ({@code I}) are {@code idle},
+ * not unknown, and a process exiting ({@code X}) is {@code dead}. A process that ends while it is read is not
+ * counted.
+ */
 final class ProcessSummaryMetricset implements Metricset {
 
-    private final OperatingSystem os;
+    /** The bucket of each state letter; letters not here count as {@code unknown}. */
+    static final Map<Character, String> BUCKETS = Map.ofEntries(
+            Map.entry('R', "running"), Map.entry('S', "sleeping"), Map.entry('D', "sleeping"),
+            Map.entry('I', "idle"), Map.entry('T', "stopped"), Map.entry('t', "stopped"),
+            Map.entry('Z', "zombie"), Map.entry('X', "dead"), Map.entry('x', "dead"));
+    private static final String[] ORDER = {"running", "sleeping", "idle", "stopped", "zombie", "dead", "unknown"};
 
-    ProcessSummaryMetricset(OperatingSystem os) {
-        this.os = os;
+    private final Path proc;
+
+    ProcessSummaryMetricset(Path proc) {
+        this.proc = proc;
     }
 
     @Override
@@ -23,19 +36,45 @@ final class ProcessSummaryMetricset implements Metricset {
 
     @Override
     public List<Document> sample() {
-        Map<OSProcess.State, Integer> states = new EnumMap<>(OSProcess.State.class);
-        List<OSProcess> processes = os.getProcesses();
-        for (OSProcess process : processes) {
-            states.merge(process.getState(), 1, Integer::sum);
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (String bucket : ORDER) {
+            counts.put(bucket, 0);
         }
-        return List.of(new Document(name())
-                .put("system.process.summary.total", processes.size())
-                .put("system.process.summary.running", states.getOrDefault(OSProcess.State.RUNNING, 0))
-                .put("system.process.summary.sleeping", states.getOrDefault(OSProcess.State.SLEEPING, 0)
-                        + states.getOrDefault(OSProcess.State.WAITING, 0))
-                .put("system.process.summary.stopped", states.getOrDefault(OSProcess.State.STOPPED, 0))
-                .put("system.process.summary.zombie", states.getOrDefault(OSProcess.State.ZOMBIE, 0))
-                .put("system.process.summary.unknown", states.getOrDefault(OSProcess.State.OTHER, 0)
-                        + states.getOrDefault(OSProcess.State.NEW, 0) + states.getOrDefault(OSProcess.State.INVALID, 0)));
+        int total = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(proc, ProcessSummaryMetricset::isPid)) {
+            for (Path entry : entries) {
+                Character state = state(entry.resolve("stat"));
+                if (state == null) {
+                    continue;
+                }
+                total++;
+                counts.merge(BUCKETS.getOrDefault(state, "unknown"), 1, Integer::sum);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list the processes in " + proc + ": " + e.getMessage(), e);
+        }
+        Document doc = new Document(name()).put("system.process.summary.total", total);
+        counts.forEach((bucket, count) -> doc.put("system.process.summary." + bucket, count));
+        return List.of(doc);
+    }
+
+    private static boolean isPid(Path entry) {
+        String name = entry.getFileName().toString();
+        return !name.isEmpty() && name.chars().allMatch(Character::isDigit);
+    }
+
+    /** The state letter of {@code /proc/<pid>/stat}: after the last ')' (the command name may hold any). */
+    static Character state(Path stat) {
+        String line;
+        try {
+            line = Files.readString(stat);
+        } catch (IOException e) {
+            return null;
+        }
+        int close = line.lastIndexOf(')');
+        if (close < 0 || close + 2 >= line.length()) {
+            return null;
+        }
+        return line.charAt(close + 2);
     }
 }

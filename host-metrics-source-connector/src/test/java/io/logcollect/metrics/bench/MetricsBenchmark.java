@@ -80,7 +80,16 @@ public final class MetricsBenchmark {
 
     private static HostSampler sampler(Set<String> metricsets) {
         return new HostSampler(new SamplerSettings(metricsets, NameFilter.all(), new NameFilter(List.of(),
-                List.of("loop*", "ram*")), NameFilter.all(), PSEUDO), (name, reason) -> System.out.println(
-                "metricset " + name + " switched off: " + reason));
+                List.of("loop*", "ram*")), NameFilter.all(), PSEUDO, java.nio.file.Path.of("/")), new HostSampler.Health() {
+                    @Override
+                    public void failing(String name, String reason, java.time.Duration retryIn) {
+                        System.out.println("metricset " + name + " cannot be read: " + reason);
+                    }
+
+                    @Override
+                    public void recovered(String name) {
+                        System.out.println("metricset " + name + " is read again");
+                    }
+                });
     }
 }

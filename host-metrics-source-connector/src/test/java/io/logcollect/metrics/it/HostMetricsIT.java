@@ -44,8 +44,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HostMetricsIT {
 
     private static final String TOPIC = "it-host-metrics";
+    private static final String FAILING_TOPIC = "it-host-metrics-failing";
     private static KafkaBroker kafka;
     private static ConnectWorker agent;
+    /** The root the second connector reads /proc below: empty at first, so its process_summary fails. */
+    private static Path hostfs;
 
     @BeforeAll
     static void start() {
@@ -56,7 +59,13 @@ class HostMetricsIT {
         config.put("interval.ms", "1000");
         config.put("topic", TOPIC);
         config.put("host.name", "metrics-host");
-        agent = ConnectWorker.standalone(kafka).connector("host-metrics", config).start();
+        hostfs = Workspace.newDirectory("hostfs");
+        Map<String, String> failing = new LinkedHashMap<>(config);
+        failing.put("topic", FAILING_TOPIC);
+        failing.put("metricsets", "process_summary,logcollect");
+        failing.put("hostfs", hostfs.toString());
+        agent = ConnectWorker.standalone(kafka).connector("host-metrics", config)
+                .connector("host-metrics-failing", failing).start();
         agent.awaitRunning("host-metrics", 1, Duration.ofSeconds(60));
     }
 
@@ -67,8 +76,12 @@ class HostMetricsIT {
 
     /** Every metric document so far, parsed. */
     private static List<JsonNode> documents(Predicate<List<JsonNode>> done) {
+        return documents(TOPIC, done);
+    }
+
+    private static List<JsonNode> documents(String topic, Predicate<List<JsonNode>> done) {
         List<JsonNode> values = new ArrayList<>();
-        kafka.consume(TOPIC, Duration.ofMinutes(1), records -> {
+        kafka.consume(topic, Duration.ofMinutes(1), records -> {
             values.clear();
             for (ConsumerRecord<String, String> record : records) {
                 try {
@@ -95,8 +108,22 @@ class HostMetricsIT {
         return of(all, metricset, afterMillis).stream().filter(filter).toList();
     }
 
-    private static long sum(List<JsonNode> documents, String metricset, long afterMillis, String field) {
-        return of(documents, metricset, afterMillis).stream().mapToLong(d -> d.at(field).asLong()).sum();
+    /**
+     * How much a cumulative counter grew after {@code afterMillis}, summed over the devices or interfaces (named
+     * by {@code nameField}): newest value minus oldest.
+     */
+    private static long growth(List<JsonNode> documents, String metricset, long afterMillis, String nameField,
+                               String field) {
+        Map<String, long[]> range = new LinkedHashMap<>();
+        for (JsonNode d : of(documents, metricset, afterMillis)) {
+            if (d.at(field).isMissingNode()) {
+                continue;
+            }
+            long value = d.at(field).asLong();
+            range.merge(d.at(nameField).asText(), new long[] {value, value},
+                    (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+        }
+        return range.values().stream().mapToLong(r -> r[1] - r[0]).sum();
     }
 
     private static double max(List<JsonNode> documents, ToDoubleFunction<JsonNode> value) {
@@ -169,9 +196,10 @@ class HostMetricsIT {
             }
             out.force(true);
         }
-        long written = sum(documents(values -> sum(values, "diskio", start, "/system/diskio/write/bytes") >= 200L << 20),
-                "diskio", start, "/system/diskio/write/bytes");
-        assertTrue(written >= 200L << 20, "the devices reported " + written + " bytes written for 200 MB");
+        long written = growth(documents(values -> growth(values, "diskio", start - 2000, "/system/diskio/name",
+                "/system/diskio/write/bytes") >= 200L << 20), "diskio", start - 2000, "/system/diskio/name",
+                "/system/diskio/write/bytes");
+        assertTrue(written >= 200L << 20, "the devices' counters grew by " + written + " bytes written for 200 MB");
         Files.delete(dir.resolve("big.bin"));
     }
 
@@ -196,11 +224,129 @@ class HostMetricsIT {
             }
             reader.join();
         }
-        Predicate<JsonNode> isLo = d -> d.at("/system/network/name").asText().equals("lo");
-        List<JsonNode> all = documents(values -> sum(of(values, "network", start).stream().filter(isLo).toList(),
-                "network", start, "/system/network/in/bytes") >= 100L << 20);
-        long received = sum(of(all, "network", start).stream().filter(isLo).toList(), "network", start,
-                "/system/network/in/bytes");
-        assertTrue(received >= 100L << 20, "lo received " + received + " bytes for 100 MB");
+        List<JsonNode> all = documents(values -> growth(values, "network", start - 2000, "/system/network/name",
+                "/system/network/in/bytes") >= 100L << 20);
+        long received = growth(all, "network", start - 2000, "/system/network/name", "/system/network/in/bytes");
+        assertTrue(received >= 100L << 20, "the interfaces' counters grew by " + received + " bytes for 100 MB sent"
+                + " over lo");
+    }
+
+    /**
+     * Network and disk counters are Metricbeat's: cumulative, as the kernel counts them. A document sampled
+     * between two reads of /proc lies between them, and a counter never goes back.
+     */
+    @Test
+    void countersAreTheKernelsCumulativeCounters() throws IOException {
+        long before = System.currentTimeMillis();
+        long loBefore = procNetDev("lo", 0);
+        String disk = rootDisk();
+        long writtenBefore = procDiskstats(disk, 9) * 512;
+        List<JsonNode> all = documents(values -> of(values, "network", before + 1000).stream().anyMatch(d ->
+                d.at("/system/network/name").asText().equals("lo")) && of(values, "diskio", before + 1000).stream()
+                .anyMatch(d -> d.at("/system/diskio/name").asText().equals(disk)));
+        long loAfter = procNetDev("lo", 0);
+        long writtenAfter = procDiskstats(disk, 9) * 512;
+        JsonNode lo = of(all, "network", before + 1000).stream()
+                .filter(d -> d.at("/system/network/name").asText().equals("lo")).findFirst().orElseThrow();
+        long inBytes = lo.at("/system/network/in/bytes").asLong();
+        assertTrue(loBefore <= inBytes && inBytes <= loAfter, "lo in.bytes " + inBytes + " not between /proc/net/dev's "
+                + loBefore + " and " + loAfter);
+        JsonNode diskio = of(all, "diskio", before + 1000).stream()
+                .filter(d -> d.at("/system/diskio/name").asText().equals(disk)).findFirst().orElseThrow();
+        long writeBytes = diskio.at("/system/diskio/write/bytes").asLong();
+        assertTrue(writtenBefore <= writeBytes && writeBytes <= writtenAfter, disk + " write.bytes " + writeBytes
+                + " not between /proc/diskstats's " + writtenBefore + " and " + writtenAfter);
+        assertTrue(diskio.at("/system/diskio/write/time").isNumber(), diskio.toString());
+        assertTrue(lo.at("/system/network/out/dropped").isNumber(), lo.toString());
+        Map<String, Long> last = new LinkedHashMap<>();
+        for (JsonNode d : of(all, "network", before - 60_000)) {
+            String name = d.at("/system/network/name").asText();
+            long value = d.at("/system/network/in/bytes").asLong();
+            Long previous = last.put(name, value);
+            assertTrue(previous == null || previous <= value, name + " went back from " + previous + " to " + value);
+        }
+    }
+
+    /** {@code used.pct} is used / (used + available), as df shows it, and every record says its period. */
+    @Test
+    void theRootFileSystemIsAsFullAsDfSaysAndEveryRecordCarriesItsPeriod() throws Exception {
+        long since = System.currentTimeMillis();
+        List<JsonNode> all = documents(values -> of(values, "filesystem", since).stream()
+                .anyMatch(d -> d.at("/system/filesystem/mount_point").asText().equals("/")));
+        Process df = new ProcessBuilder("df", "-B1", "--output=used,avail", "/").start();
+        String[] numbers = new String(df.getInputStream().readAllBytes()).trim().split("\\s+");
+        double dfPct = Double.parseDouble(numbers[2]) / (Double.parseDouble(numbers[2]) + Double.parseDouble(numbers[3]));
+        JsonNode root = of(all, "filesystem", since).stream()
+                .filter(d -> d.at("/system/filesystem/mount_point").asText().equals("/")).findFirst().orElseThrow();
+        double usedPct = root.at("/system/filesystem/used/pct").asDouble();
+        assertEquals(dfPct, usedPct, 0.005, "df says " + dfPct + ": " + root);
+        assertTrue(all.stream().allMatch(d -> d.at("/metricset/period").asLong() == 1000),
+                "a record without metricset.period 1000");
+    }
+
+    /**
+     * A metricset that cannot be read is tried again with backoff, listed meanwhile in the agent's own
+     * {@code logcollect} metricset, and comes back by itself once it can be read.
+     */
+    @Test
+    void aMetricsetThatCannotBeReadIsListedAndComesBack() throws IOException {
+        long since = System.currentTimeMillis();
+        List<JsonNode> failing = documents(FAILING_TOPIC, values -> of(values, "logcollect", since).stream()
+                .anyMatch(d -> d.at("/logcollect/metricsets/failing").toString().contains("process_summary")));
+        JsonNode agentDoc = of(failing, "logcollect", since).stream()
+                .filter(d -> d.at("/logcollect/metricsets/failing").toString().contains("process_summary"))
+                .findFirst().orElseThrow();
+        assertTrue(agentDoc.at("/logcollect/metricsets/errors").toString().contains("cannot list the processes"),
+                agentDoc.toString());
+        Path pid = Files.createDirectories(hostfs.resolve("proc/4242"));
+        Files.writeString(pid.resolve("stat"), "4242 (java) S 1 4242 4242 0 -1\n");
+        long fixed = System.currentTimeMillis();
+        List<JsonNode> back = documents(FAILING_TOPIC, values -> !of(values, "process_summary", fixed).isEmpty());
+        JsonNode summary = of(back, "process_summary", fixed).get(0);
+        assertEquals(1, summary.at("/system/process/summary/total").asInt(), summary.toString());
+        assertEquals(1, summary.at("/system/process/summary/sleeping").asInt(), summary.toString());
+        System.out.printf("process_summary read again %.1f s after its /proc appeared%n",
+                (java.time.Instant.parse(summary.path("@timestamp").asText()).toEpochMilli() - fixed) / 1000.0);
+    }
+
+    /** A column of an interface's line in /proc/net/dev (0: bytes received). */
+    private static long procNetDev(String name, int column) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/net/dev"))) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).trim().equals(name)) {
+                return Long.parseLong(line.substring(colon + 1).trim().split("\\s+")[column]);
+            }
+        }
+        throw new AssertionError("no " + name + " in /proc/net/dev");
+    }
+
+    /** A column of a device's line in /proc/diskstats (9: sectors written). */
+    private static long procDiskstats(String name, int column) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/diskstats"))) {
+            String[] columns = line.trim().split("\\s+");
+            if (columns[2].equals(name)) {
+                return Long.parseLong(columns[column]);
+            }
+        }
+        throw new AssertionError("no " + name + " in /proc/diskstats");
+    }
+
+    /** The whole disk (not a partition) with the most sectors written: the one this host writes to. */
+    private static String rootDisk() throws IOException {
+        String busiest = null;
+        long most = -1;
+        for (String line : Files.readAllLines(Path.of("/proc/diskstats"))) {
+            String[] columns = line.trim().split("\\s+");
+            String name = columns[2];
+            if (name.startsWith("loop") || name.startsWith("ram") || !Files.exists(Path.of("/sys/block", name))) {
+                continue;
+            }
+            long written = Long.parseLong(columns[9]);
+            if (written > most) {
+                most = written;
+                busiest = name;
+            }
+        }
+        return busiest;
     }
 }

@@ -44,4 +44,27 @@ class CgroupLimitsTest {
         assertEquals(OptionalDouble.empty(), limits.cpuCores());
         assertEquals(OptionalDouble.empty(), new CgroupLimits(root.resolve("absent")).cpuCores());
     }
+
+    /** The agent's own group, as /proc/self/cgroup names it: a systemd service's limits, not the root's. */
+    @Test
+    void readsTheGroupThisProcessRunsIn() throws IOException {
+        Path group = Files.createDirectories(root.resolve("system.slice/logcollect-agent.service"));
+        Files.writeString(group.resolve("memory.max"), "1073741824\n");
+        Files.writeString(group.resolve("memory.current"), "268435456\n");
+        Files.writeString(group.resolve("cpu.max"), "200000 100000\n");
+        Path procCgroup = root.resolve("proc-self-cgroup");
+        Files.writeString(procCgroup, "0::/system.slice/logcollect-agent.service\n");
+        CgroupLimits limits = CgroupLimits.of(root, procCgroup);
+        assertEquals(OptionalLong.of(1_073_741_824L), limits.memoryBytes());
+        assertEquals(OptionalLong.of(268_435_456L), limits.memoryUsageBytes());
+        assertEquals(OptionalDouble.of(2.0), limits.cpuCores());
+
+        Path v1 = Files.createDirectories(root.resolve("memory/docker/abc"));
+        Files.writeString(v1.resolve("memory.limit_in_bytes"), "536870912\n");
+        Files.writeString(v1.resolve("memory.usage_in_bytes"), "1048576\n");
+        Files.writeString(procCgroup, "12:cpu,cpuacct:/docker/abc\n9:memory:/docker/abc\n");
+        CgroupLimits v1Limits = CgroupLimits.of(root, procCgroup);
+        assertEquals(OptionalLong.of(536_870_912L), v1Limits.memoryBytes());
+        assertEquals(OptionalLong.of(1_048_576L), v1Limits.memoryUsageBytes());
+    }
 }

@@ -2,10 +2,14 @@ package io.logcollect.metrics.sample;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,14 +27,32 @@ class HostSamplerTest {
         return ((Number) value).doubleValue();
     }
 
+    /** Records what the sampler says of failing metricsets. */
+    private static final class Told implements HostSampler.Health {
+        final List<String> said = new ArrayList<>();
+
+        @Override
+        public void failing(String metricset, String reason, Duration retryIn) {
+            said.add(metricset + " failing: " + reason + ", retry in " + retryIn.toSeconds() + " s");
+        }
+
+        @Override
+        public void recovered(String metricset) {
+            said.add(metricset + " recovered");
+        }
+    }
+
     @Test
-    void readsEveryMetricsetWithinItsRangesAndRatesOnlyFromTheSecondSample() throws InterruptedException {
-        List<String> off = new ArrayList<>();
+    void readsEveryMetricsetWithinItsRangesCountersFromTheFirstSampleRatesFromTheSecond() throws InterruptedException {
+        Told told = new Told();
         HostSampler sampler = new HostSampler(new SamplerSettings(SamplerSettings.ALL, NameFilter.all(),
-                NameFilter.all(), NameFilter.all(), PSEUDO), (metricset, reason) -> off.add(metricset + ": " + reason));
+                NameFilter.all(), NameFilter.all(), PSEUDO, java.nio.file.Path.of("/")), told);
         List<Document> first = sampler.sample();
-        assertTrue(first.stream().noneMatch(d -> d.metricset().equals("cpu") || d.metricset().equals("network")
-                || d.metricset().equals("diskio")), "rates in the first sample: " + first);
+        assertTrue(first.stream().noneMatch(d -> d.metricset().equals("cpu") || d.get("host.network.ingress.bytes")
+                != null), "rates in the first sample: " + first);
+        assertTrue(first.stream().anyMatch(d -> "lo".equals(d.get("system.network.name"))
+                && number(d, "system.network.in.bytes") > 0), "cumulative counters at once: " + first);
+        List<String> off = told.said;
         Thread.sleep(1100);
         List<Document> second = sampler.sample();
         assertEquals(List.of(), off);
@@ -63,10 +85,15 @@ class HostSamplerTest {
         assertTrue(agentCpu >= 0 && agentCpu <= 1, "agent cpu " + agentCpu);
     }
 
+    /**
+     * A metricset that fails is not switched off for good: it waits 10 s, then longer each time, is tried again,
+     * and says so once when it fails and once when it is read again. The others go on meanwhile.
+     */
     @Test
-    void aMetricsetThatFailsIsSwitchedOffOnceAndTheOthersGoOn() {
-        List<String> off = new ArrayList<>();
-        Metricset broken = new Metricset() {
+    void aMetricsetThatFailsIsTriedAgainWithBackoffAndComesBack() {
+        AtomicBoolean broken = new AtomicBoolean(true);
+        AtomicInteger tries = new AtomicInteger();
+        Metricset diskio = new Metricset() {
             @Override
             public String name() {
                 return "diskio";
@@ -74,15 +101,35 @@ class HostSamplerTest {
 
             @Override
             public List<Document> sample() {
-                throw new UnsupportedOperationException("libudev.so.1 not found");
+                tries.incrementAndGet();
+                if (broken.get()) {
+                    throw new UnsupportedOperationException("libudev.so.1 not found");
+                }
+                return List.of(new Document("diskio").put("system.diskio.name", "vda"));
             }
         };
+        AtomicLong clock = new AtomicLong();
+        Told told = new Told();
         oshi.SystemInfo system = new oshi.SystemInfo();
-        HostSampler sampler = new HostSampler(List.of(broken, new UptimeMetricset(system.getOperatingSystem())),
-                (metricset, reason) -> off.add(metricset + ": " + reason));
+        HostSampler sampler = new HostSampler(List.of(diskio, new UptimeMetricset(system.getOperatingSystem())),
+                told, clock::get);
         assertEquals(1, sampler.sample().size());
+        assertEquals(Map.of("diskio", "UnsupportedOperationException: libudev.so.1 not found"), sampler.failing());
+        clock.addAndGet(Duration.ofSeconds(5).toNanos());
         assertEquals(1, sampler.sample().size());
-        assertEquals(List.of("diskio: UnsupportedOperationException: libudev.so.1 not found"), off);
-        assertEquals(List.of("uptime"), sampler.metricsets());
+        assertEquals(1, tries.get(), "tried again before its backoff");
+        clock.addAndGet(Duration.ofSeconds(6).toNanos());
+        assertEquals(1, sampler.sample().size());
+        assertEquals(2, tries.get(), "tried again after 10 s");
+        clock.addAndGet(Duration.ofSeconds(15).toNanos());
+        sampler.sample();
+        assertEquals(2, tries.get(), "the second wait is longer than the first");
+        broken.set(false);
+        clock.addAndGet(Duration.ofSeconds(10).toNanos());
+        assertEquals(2, sampler.sample().size());
+        assertEquals(Map.of(), sampler.failing());
+        assertEquals(List.of("diskio failing: UnsupportedOperationException: libudev.so.1 not found, retry in 10 s",
+                "diskio recovered"), told.said);
+        assertEquals(List.of("diskio", "uptime"), sampler.metricsets());
     }
 }
