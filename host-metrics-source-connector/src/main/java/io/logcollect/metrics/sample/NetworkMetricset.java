@@ -18,9 +18,10 @@ import java.util.Set;
  * {@code network}: per interface (loopback included, so local traffic shows), the bytes, packets, errors and
  * drops received and sent as Metricbeat emits them: cumulative counters since the interface came up (dashboards
  * take the derivative). OSHI has no count of packets dropped on sending; it comes from {@code /proc/net/dev}
- * where there is one. One more event carries the host's traffic over the interfaces that are not loopback during
- * the last period ({@code host.network.ingress/egress}, deltas, as Metricbeat's host fields are); it is left out
- * when a counter went backwards or was seen for the first time.
+ * where there is one. One more event carries the host's traffic over every interface reported during the last
+ * period ({@code host.network.ingress/egress}: deltas, over the same interfaces, loopback included, as Metricbeat
+ * computes its host fields; exclude {@code lo} with {@code network.interfaces.exclude} to leave it out); it is
+ * left out when a counter went backwards or was seen for the first time.
  */
 final class NetworkMetricset implements Metricset {
 
@@ -63,9 +64,6 @@ final class NetworkMetricset implements Metricset {
             }
             doc.put("system.network.out.dropped", sendDrops.get(name));
             docs.add(doc);
-            if (isLoopback(nic)) {
-                continue;
-            }
             for (int i = 0; i < totals.length; i++) {
                 String key = name + "/" + fields[i];
                 seen.add(key);
@@ -115,17 +113,5 @@ final class NetworkMetricset implements Metricset {
             }
         }
         return drops;
-    }
-
-    private static boolean isLoopback(NetworkIF nic) {
-        return nic.getName().equals("lo") || nic.queryNetworkInterface() != null && isLoopback(nic.queryNetworkInterface());
-    }
-
-    private static boolean isLoopback(java.net.NetworkInterface nic) {
-        try {
-            return nic.isLoopback();
-        } catch (java.net.SocketException e) {
-            return false;
-        }
     }
 }

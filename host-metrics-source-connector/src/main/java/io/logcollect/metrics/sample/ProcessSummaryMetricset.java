@@ -10,18 +10,20 @@ import java.util.Map;
 
 /**
  * {@code process_summary}: how many processes the host runs, by state, in Metricbeat's buckets. The state is the
- * letter after the command name in {@code /proc/<pid>/stat}: idle kernel threads ({@code I}) are {@code idle},
- * not unknown, and a process exiting ({@code X}) is {@code dead}. A process that ends while it is read is not
- * counted.
+ * letter after the command name in {@code /proc/<pid>/stat}, mapped as Metricbeat maps it: idle kernel threads
+ * ({@code I}) are {@code idle}, not unknown; uninterruptible sleep ({@code D}) is {@code disk_sleep}; a process
+ * exiting ({@code X}) is {@code dead}; {@code t} (stopped by a tracer) and letters it does not know are
+ * {@code unknown}. A process that ends while it is read is not counted.
  */
 final class ProcessSummaryMetricset implements Metricset {
 
     /** The bucket of each state letter; letters not here count as {@code unknown}. */
     static final Map<Character, String> BUCKETS = Map.ofEntries(
-            Map.entry('R', "running"), Map.entry('S', "sleeping"), Map.entry('D', "sleeping"),
-            Map.entry('I', "idle"), Map.entry('T', "stopped"), Map.entry('t', "stopped"),
-            Map.entry('Z', "zombie"), Map.entry('X', "dead"), Map.entry('x', "dead"));
-    private static final String[] ORDER = {"running", "sleeping", "idle", "stopped", "zombie", "dead", "unknown"};
+            Map.entry('R', "running"), Map.entry('S', "sleeping"), Map.entry('D', "disk_sleep"),
+            Map.entry('I', "idle"), Map.entry('T', "stopped"), Map.entry('Z', "zombie"), Map.entry('X', "dead"),
+            Map.entry('x', "dead"), Map.entry('K', "wakekill"), Map.entry('W', "waking"), Map.entry('P', "parked"));
+    private static final String[] ORDER = {"running", "sleeping", "disk_sleep", "idle", "stopped", "zombie", "dead",
+        "wakekill", "waking", "parked", "unknown"};
 
     private final Path proc;
 

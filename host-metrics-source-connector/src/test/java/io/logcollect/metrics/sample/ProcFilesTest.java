@@ -56,15 +56,16 @@ class ProcFilesTest {
     @Test
     void processesAreCountedInMetricbeatsBuckets() throws IOException {
         Map<String, Character> states = Map.of("1", 'S', "2", 'I', "3", 'R', "4", 'D', "5", 'Z', "6", 'X',
-                "7", 'T', "8", 'W');
+                "7", 'T', "8", 't', "9", 'S');
         for (Map.Entry<String, Character> process : states.entrySet()) {
             Path pid = Files.createDirectories(dir.resolve(process.getKey()));
             Files.writeString(pid.resolve("stat"), process.getKey() + " (p) " + process.getValue() + " 1 1 1\n");
         }
         Files.createDirectories(dir.resolve("self"));
         Document doc = new ProcessSummaryMetricset(dir).sample().get(0);
-        List<String> buckets = List.of("total", "running", "sleeping", "idle", "stopped", "zombie", "dead", "unknown");
+        List<String> buckets = List.of("total", "running", "sleeping", "disk_sleep", "idle", "stopped", "zombie",
+                "dead", "unknown");
         List<Object> counts = buckets.stream().map(b -> doc.get("system.process.summary." + b)).toList();
-        assertEquals(List.of(8, 1, 2, 1, 1, 1, 1, 1), counts);
+        assertEquals(List.of(9, 1, 2, 1, 1, 1, 1, 1, 1), counts);
     }
 }
