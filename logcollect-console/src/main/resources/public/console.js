@@ -48,33 +48,94 @@ function histogram(element) {
 }
 
 const METRIC_CHARTS = [
-  {title: "CPU (share of all cores)", series: [["cpu", "cpu"]]},
-  {title: "Load (1 min)", series: [["load1", "load 1"]]},
-  {title: "Memory used (share)", series: [["memory", "memory"]]},
-  {title: "Disk IO (bytes per interval)", series: [["disk_read", "read"], ["disk_write", "write"]]},
-  {title: "Network (bytes per interval)", series: [["net_in", "in"], ["net_out", "out"]]}
+  {title: "CPU (share of all cores)", unit: "share", series: [["cpu", "cpu"]]},
+  {title: "Load (1 min)", unit: "number", series: [["load1", "load 1"]]},
+  {title: "Memory used (share)", unit: "share", series: [["memory", "memory"]]},
+  {title: "Disk IO (bytes/s)", unit: "bytes", series: [["disk_read", "read"], ["disk_write", "write"]]},
+  {title: "Disk operations (per second)", unit: "number", series: [["disk_read_ops", "reads"], ["disk_write_ops", "writes"]]},
+  {title: "Network (bytes/s)", unit: "bytes", series: [["net_in", "in"], ["net_out", "out"]]}
 ];
-const COLORS = ["rgb(40,110,200)", "rgb(200,90,40)"];
+const COLORS = ["rgb(40,110,200)", "rgb(200,90,40)", "rgb(40,150,80)", "rgb(150,60,170)", "rgb(120,120,120)"];
+
+/** An axis value in a unit that stays the same whatever the range: shares as %, bytes per second scaled. */
+function formatValue(unit, value) {
+  if (value === null || value === undefined) {
+    return "";
+  }
+  if (unit === "share") {
+    return Math.round(value * 1000) / 10 + "%";
+  }
+  if (unit === "bytes") {
+    const steps = ["B/s", "KB/s", "MB/s", "GB/s"];
+    let scaled = value;
+    let step = 0;
+    while (Math.abs(scaled) >= 1000 && step < steps.length - 1) {
+      scaled /= 1000;
+      step++;
+    }
+    return (Math.round(scaled * 10) / 10) + " " + steps[step];
+  }
+  return Math.abs(value) >= 1000 ? Math.round(value / 100) / 10 + "k" : String(Math.round(value * 100) / 100);
+}
+
+function chart(element, title, unit, times, series) {
+  const box = document.createElement("div");
+  box.className = "chart";
+  const heading = document.createElement("h3");
+  heading.textContent = title;
+  box.appendChild(heading);
+  element.appendChild(box);
+  new uPlot({
+    width: Math.min(560, element.clientWidth || 560),
+    height: 180,
+    scales: {x: {time: true}},
+    series: [{}].concat(series.map((s, i) => ({label: s.label, stroke: COLORS[i % COLORS.length], width: 1.5,
+      spanGaps: false, value: (u, v) => formatValue(unit, v)}))),
+    axes: [{}, {size: 80, values: (u, values) => values.map(v => formatValue(unit, v))}]
+  }, [times].concat(series.map(s => s.values)), box);
+}
+
+function selector(label, name, all, names, chosen) {
+  const select = document.createElement("select");
+  select.name = name;
+  select.setAttribute("aria-label", label);
+  for (const value of [""].concat(names)) {
+    const option = document.createElement("option");
+    option.value = value;
+    option.textContent = value === "" ? all : value;
+    option.selected = value === (chosen || "");
+    select.appendChild(option);
+  }
+  return select;
+}
 
 function metrics(element) {
-  fetch(element.dataset.src, {credentials: "same-origin"})
+  const url = new URL(element.dataset.src, window.location.href);
+  fetch(url, {credentials: "same-origin"})
     .then(response => response.json())
     .then(data => {
-      for (const chart of METRIC_CHARTS) {
-        const box = document.createElement("div");
-        box.className = "chart";
-        const title = document.createElement("h3");
-        title.textContent = chart.title;
-        box.appendChild(title);
-        element.appendChild(box);
-        new uPlot({
-          width: Math.min(560, element.clientWidth || 560),
-          height: 180,
-          scales: {x: {time: true}},
-          series: [{}].concat(chart.series.map((s, i) => ({label: s[1], stroke: COLORS[i], width: 1.5, spanGaps: false}))),
-          axes: [{}, {size: 70}]
-        }, [data.time].concat(chart.series.map(s => data[s[0]])), box);
+      element.textContent = "";
+      const choices = document.createElement("p");
+      choices.className = "choices";
+      const device = selector("disk", "device", "all disks", data.devices, url.searchParams.get("device"));
+      const network = selector("network interface", "interface", "host total", data.interfaces,
+        url.searchParams.get("interface"));
+      for (const select of [device, network]) {
+        select.addEventListener("change", () => {
+          url.searchParams.set(select.name, select.value);
+          element.dataset.src = url.pathname + url.search;
+          element.dataset.ready = "false";
+          metrics(element);
+        });
+        choices.appendChild(select);
       }
+      element.appendChild(choices);
+      for (const c of METRIC_CHARTS) {
+        chart(element, c.title, c.unit, data.time, c.series.map(s => ({label: s[1], values: data[s[0]]})));
+      }
+      const mounts = Object.keys(data.filesystems);
+      chart(element, "File systems (used share)", "share", data.time,
+        mounts.map(mount => ({label: mount, values: data.filesystems[mount]})));
       element.dataset.ready = "true";
     });
 }

@@ -2,7 +2,6 @@ package io.logcollect.console.agents;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.logcollect.etcd.agents.Registration;
 import io.logcollect.policies.store.PolicyStore;
@@ -16,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,13 +36,13 @@ public final class AgentDirectory {
     private final PolicyStore policies;
     private final RestClient client;
     private final String statusIndex;
-    private final String metricsIndex;
+    private final HostCharts charts;
 
     public AgentDirectory(PolicyStore policies, RestClient client, String statusIndex, String metricsIndex) {
         this.policies = policies;
         this.client = client;
         this.statusIndex = statusIndex;
-        this.metricsIndex = metricsIndex;
+        this.charts = new HostCharts(client, metricsIndex);
     }
 
     /** Every host with an agent, online ones first, then by name. */
@@ -73,49 +71,10 @@ public final class AgentDirectory {
         return list().stream().filter(a -> a.host().equals(host)).findFirst();
     }
 
-    /**
-     * The host's metrics over time, one series per chart: CPU, load, memory (as fractions), disk and network
-     * (bytes per interval).
-     */
-    public Map<String, Object> metrics(String host, Instant from, Instant to) throws IOException {
-        long span = Math.max(60_000, to.toEpochMilli() - from.toEpochMilli());
-        long interval = Math.max(10_000, span / 120 / 10_000 * 10_000);
-        ObjectNode body = MAPPER.createObjectNode();
-        body.put("size", 0);
-        ArrayNode filter = body.putObject("query").putObject("bool").putArray("filter");
-        filter.addObject().putObject("term").put("host.name", host);
-        filter.addObject().putObject("range").putObject("@timestamp").put("gte", from.toEpochMilli())
-                .put("lte", to.toEpochMilli()).put("format", "epoch_millis");
-        ObjectNode histogram = body.putObject("aggs").putObject("time");
-        histogram.putObject("date_histogram").put("field", "@timestamp").put("fixed_interval", (interval / 1000) + "s");
-        ObjectNode aggs = histogram.putObject("aggs");
-        Map<String, String> averages = new LinkedHashMap<>();
-        averages.put("cpu", "system.cpu.total.norm.pct");
-        averages.put("load1", "system.load.1");
-        averages.put("memory", "system.memory.actual.used.pct");
-        Map<String, String> sums = new LinkedHashMap<>();
-        sums.put("disk_read", "system.diskio.read.bytes");
-        sums.put("disk_write", "system.diskio.write.bytes");
-        sums.put("net_in", "host.network.ingress.bytes");
-        sums.put("net_out", "host.network.egress.bytes");
-        averages.forEach((name, field) -> aggs.putObject(name).putObject("avg").put("field", field));
-        sums.forEach((name, field) -> aggs.putObject(name).putObject("sum").put("field", field));
-        JsonNode response = SearchRequests.search(client, metricsIndex, body);
-        List<Long> times = new ArrayList<>();
-        Map<String, List<Double>> series = new LinkedHashMap<>();
-        averages.keySet().forEach(name -> series.put(name, new ArrayList<>()));
-        sums.keySet().forEach(name -> series.put(name, new ArrayList<>()));
-        for (JsonNode bucket : response.path("aggregations").path("time").path("buckets")) {
-            times.add(bucket.path("key").asLong() / 1000);
-            series.forEach((name, values) -> {
-                JsonNode value = bucket.path(name).path("value");
-                values.add(value.isNumber() && bucket.path("doc_count").asLong() > 0 ? value.asDouble() : null);
-            });
-        }
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("time", times);
-        result.putAll(series);
-        return result;
+    /** The host's metrics over time for its charts (see {@link HostCharts}). */
+    public Map<String, Object> metrics(String host, Instant from, Instant to, String device, String network)
+            throws IOException {
+        return charts.series(host, from, to, device, network);
     }
 
     /** The newest status of every tail task that wrote one recently, by host. */

@@ -46,8 +46,15 @@ public final class AgentPages {
         String range = range(ctx);
         Instant to = Instant.now();
         Instant from = to.minus(LogQuery.duration(range));
-        Map<String, Object> series = agents.metrics(ctx.pathParam("host"), from, to);
+        Map<String, Object> series = agents.metrics(ctx.pathParam("host"), from, to, choice(ctx, "device"),
+                choice(ctx, "interface"));
         ctx.contentType("application/json").result(MAPPER.writeValueAsString(series));
+    }
+
+    /** A device or interface name chosen in the page, or null for all. */
+    private static String choice(Context ctx, String parameter) {
+        String value = ctx.queryParam(parameter);
+        return value == null || value.isBlank() || value.length() > 128 ? null : value;
     }
 
     private static String range(Context ctx) {

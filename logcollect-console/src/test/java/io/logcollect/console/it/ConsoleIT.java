@@ -1,6 +1,7 @@
 package io.logcollect.console.it;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
@@ -359,6 +360,78 @@ class ConsoleIT {
         }, "the killed agent did not show offline within 30 s");
         System.out.printf("agent shown offline %.1f s after kill -9%n", (System.nanoTime() - killed) / 1e9);
         page.context().close();
+    }
+
+    /**
+     * A host's charts draw the disk and network counters, cumulative as Metricbeat's, as rates per second (so the
+     * unit does not change with the range), the host's network total from its per-period deltas, one chosen
+     * interface from its counters, and the used share of each file system.
+     */
+    @Test
+    void hostChartsShowCountersAsRatesPerSecond() throws Exception {
+        String host = "chart-host";
+        Instant now = Instant.now();
+        String index = "logcollect-metrics-charts";
+        search.http().put("/" + index, Map.of("mappings", IndexTemplates.logMapping())).expectOk();
+        StringBuilder bulk = new StringBuilder();
+        for (int i = 0; i < 60; i++) {
+            String time = now.minusSeconds(600 - i * 10L).toString();
+            String common = "\"@timestamp\":\"" + time + "\",\"host\":{\"name\":\"" + host + "\"}";
+            bulk.append("{\"index\":{\"_index\":\"").append(index).append("\"}}\n{").append(common)
+                    .append(",\"metricset\":{\"name\":\"diskio\",\"period\":10000},\"system\":{\"diskio\":{")
+                    .append("\"name\":\"vda\",\"write\":{\"bytes\":").append(5_000_000L + i * 10_000L)
+                    .append(",\"count\":").append(900 + i * 50).append("},\"read\":{\"bytes\":0,\"count\":0}}}}\n");
+            bulk.append("{\"index\":{\"_index\":\"").append(index).append("\"}}\n{").append(common)
+                    .append(",\"metricset\":{\"name\":\"network\",\"period\":10000},\"system\":{\"network\":{")
+                    .append("\"name\":\"eth0\",\"in\":{\"bytes\":").append(7_000_000L + i * 30_000L)
+                    .append("},\"out\":{\"bytes\":1}}}}\n");
+            bulk.append("{\"index\":{\"_index\":\"").append(index).append("\"}}\n{\"@timestamp\":\"").append(time)
+                    .append("\",\"metricset\":{\"name\":\"network\",\"period\":10000},\"host\":{\"name\":\"")
+                    .append(host).append("\",\"network\":{\"ingress\":{\"bytes\":20000},\"egress\":{\"bytes\":5000}}}}\n");
+            bulk.append("{\"index\":{\"_index\":\"").append(index).append("\"}}\n{").append(common)
+                    .append(",\"metricset\":{\"name\":\"filesystem\",\"period\":10000},\"system\":{\"filesystem\":{")
+                    .append("\"mount_point\":\"/\",\"used\":{\"pct\":0.25}}}}\n");
+        }
+        search.bulk(bulk.toString());
+        search.refresh(index);
+
+        Page page = logIn("vic");
+        JsonNode all = HttpJson.MAPPER.readTree(page.request().get(base + "/agents/" + host + "/metrics?range=1h").text());
+        assertEquals(List.of("vda"), HttpJson.MAPPER.convertValue(all.path("devices"), List.class));
+        assertEquals(List.of("eth0"), HttpJson.MAPPER.convertValue(all.path("interfaces"), List.class));
+        assertRates(all.path("disk_write"), 1000, 10, "disk write bytes/s");
+        assertRates(all.path("disk_write_ops"), 5, 10, "disk write ops/s");
+        assertRates(all.path("net_in"), 2000, 10, "host network in, from its deltas");
+        assertRates(all.path("net_out"), 500, 10, "host network out, from its deltas");
+        assertRates(all.path("filesystems").path("/"), 0.25, 10, "used share of /");
+        JsonNode eth0 = HttpJson.MAPPER.readTree(page.request().get(base + "/agents/" + host
+                + "/metrics?range=6h&interface=eth0").text());
+        assertRates(eth0.path("net_in"), 3000, 2, "eth0 in, from its counter, over 6 h: the same unit");
+
+        search.http().put("/logcollect-status-charts", Map.of("mappings", IndexTemplates.logMapping())).expectOk();
+        search.bulk("{\"index\":{\"_index\":\"logcollect-status-charts\"}}\n{\"@timestamp\":\"" + now + "\",\"host\":"
+                + "{\"name\":\"" + host + "\"},\"agent\":{\"id\":\"" + host + ":8083/agent-0\",\"version\":\"0.1\"},"
+                + "\"logcollect\":{\"status\":{\"policy\":\"web\",\"interval_ms\":10000,\"files\":{\"tracked\":1}}}}\n");
+        search.refresh("logcollect-status-charts");
+        page.navigate(base + "/agents/" + host + "?range=1h");
+        page.waitForSelector("#charts[data-ready=true]");
+        assertEquals(7, page.locator("#charts .chart").count());
+        assertEquals(List.of("all disks", "vda"), page.locator("#charts select[name=device] option").allTextContents());
+        page.setViewportSize(1280, 1500);
+        Browser.screenshot(page, "agent-charts");
+        page.context().close();
+    }
+
+    /** The buckets that have a value hold about {@code expected}; at least {@code least} of them do. */
+    private static void assertRates(JsonNode values, double expected, int least, String what) {
+        int counted = 0;
+        for (JsonNode value : values) {
+            if (value.isNumber()) {
+                assertEquals(expected, value.asDouble(), expected * 0.02, what + ": " + values);
+                counted++;
+            }
+        }
+        assertTrue(counted >= least, what + ": only " + counted + " values in " + values);
     }
 
     @Test
