@@ -56,13 +56,14 @@ public class FileTailSourceTask extends SourceTask {
     private StateRecords stateRecords;
     private StatusRecords statusRecords;
     private long statusIntervalMs;
-    private long nextStatusAt;
+    /** When the next status is due, on the monotonic clock: a wall clock stepped back must not stop them. */
+    private long nextStatusAtNanos;
     private boolean warnedFallingBehind;
     private TailMetrics metrics;
     private ReadAhead<List<SourceRecord>> readAhead;
     private volatile boolean stopped;
     private boolean newFiles;
-    private long nextHoldAt;
+    private long nextHoldAtNanos;
     /**
      * How long the next empty poll waits: short right after lines were read, since a file being written to
      * usually grows again within milliseconds, doubling up to {@code poll.interval.ms} while the files stay quiet.
@@ -112,7 +113,7 @@ public class FileTailSourceTask extends SourceTask {
                 HostIdentity.agentId(hostName, props.getOrDefault("name", "file-tail"),
                         props.getOrDefault(FileTailSourceConnector.TASK_ID, "0")),
                 Version.get(), config.policy(), hash(assigned));
-        nextStatusAt = System.currentTimeMillis() + statusIntervalMs;
+        nextStatusAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(statusIntervalMs);
         metrics = TailMetrics.register(context, engine.stats(), policy.errors().size());
         readAhead = new ReadAhead<>(taskName + "-read-ahead", this::holdWhileBlocked, this::readBatch);
         log.info("Tailing entries {} of policy '{}' on host '{}' below {}",
@@ -145,8 +146,9 @@ public class FileTailSourceTask extends SourceTask {
             events = engine.poll(config.getInt(FileTailSourceConfig.BATCH_MAX_RECORDS));
             bookkeeping = engine.bookkeeping();
             long now = System.currentTimeMillis();
-            if (statusIntervalMs > 0 && now >= nextStatusAt) {
-                nextStatusAt = now + statusIntervalMs;
+            long nowNanos = System.nanoTime();
+            if (statusIntervalMs > 0 && nowNanos - nextStatusAtNanos >= 0) {
+                nextStatusAtNanos = nowNanos + TimeUnit.MILLISECONDS.toNanos(statusIntervalMs);
                 status = statusRecords.status(engine.stats(), now, statusIntervalMs);
                 warnOnceIfFallingBehind();
             }
@@ -200,9 +202,11 @@ public class FileTailSourceTask extends SourceTask {
                         + " matched (renamed or deleted ones too, up to max.held.bytes) and reads them once Kafka"
                         + " is back", config.policy(), (now - waitingSince) / 1000);
             }
-            if (newFiles || now >= nextHoldAt) {
+            long nowNanos = System.nanoTime();
+            if (newFiles || nowNanos - nextHoldAtNanos >= 0) {
                 newFiles = false;
-                nextHoldAt = now + config.getLong(FileTailSourceConfig.SCAN_INTERVAL_MS);
+                nextHoldAtNanos = nowNanos
+                        + TimeUnit.MILLISECONDS.toNanos(config.getLong(FileTailSourceConfig.SCAN_INTERVAL_MS));
                 engine.hold();
             }
         } finally {
