@@ -31,6 +31,7 @@ class PackagingIT {
                 "grpc-stub-1.82.0.jar",
                 "grpc-util-1.82.0.jar",
                 "guava-33.6.0-jre.jar",
+                "host-identity-" + version + ".jar",
                 "jackson-annotations-2.21.jar",
                 "jackson-core-2.21.2.jar",
                 "jackson-databind-2.21.2.jar",

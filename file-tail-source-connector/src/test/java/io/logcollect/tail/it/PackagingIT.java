@@ -18,7 +18,7 @@ class PackagingIT {
     void zipHoldsTheManifestOurJarsAndNoKafkaOrSlf4jJar() {
         String version = System.getProperty("logcollect.version");
         assertEquals(List.of("collection-policy-" + version + ".jar", "failsafe-3.3.2.jar", "file-tail-source-connector-" + version + ".jar",
-                "jackson-annotations-2.21.jar", "jackson-core-2.21.2.jar", "jackson-databind-2.21.2.jar"),
+                "host-identity-" + version + ".jar", "jackson-annotations-2.21.jar", "jackson-core-2.21.2.jar", "jackson-databind-2.21.2.jar"),
                 plugin.jars().stream().sorted().toList());
         assertEquals("file-tail-source-connector", plugin.manifest().path("name").asText());
         assertEquals(version, plugin.manifest().path("version").asText());
