@@ -53,4 +53,33 @@ class UserDirectoryTest {
         assertTrue(Role.EDITOR.allows(Role.VIEWER));
         assertTrue(!Role.VIEWER.allows(Role.EDITOR));
     }
+
+    /**
+     * A users file being written when it is read (half of it there) or broken by an edit must neither lock
+     * everybody out nor fail every request: the last good version stays in force until the file is good again.
+     */
+    @Test
+    void aBrokenOrHalfWrittenFileKeepsTheLastGoodUsers(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("users");
+        Files.writeString(file, "ann:editor:" + hash("secret") + "\nvic:viewer:" + hash("other") + "\n");
+        UserDirectory users = new UserDirectory(file);
+        Files.writeString(file, "ann:editor:" + hash("secret").substring(0, 20));
+        Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+        assertEquals(Optional.of(Role.VIEWER), users.roleOf("vic"));
+        assertEquals(Role.EDITOR, users.authenticate("ann", "secret".toCharArray()).orElseThrow().role());
+        Files.writeString(file, "ann:boss:" + hash("secret") + "\n");
+        Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 10_000));
+        assertEquals(Optional.of(Role.VIEWER), users.roleOf("vic"));
+    }
+
+    /** bcrypt reads 72 bytes at most: a longer password is a wrong one, never a server error. */
+    @Test
+    void aPasswordLongerThanBcryptTakesIsRefusedLikeAWrongOne(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("users");
+        Files.writeString(file, "ann:editor:" + hash("secret") + "\n");
+        UserDirectory users = new UserDirectory(file);
+        assertEquals(Optional.empty(), users.authenticate("ann", "x".repeat(73).toCharArray()));
+        assertEquals(Optional.empty(), users.authenticate("ann", "\u00e9".repeat(40).toCharArray()));
+        assertEquals(Optional.empty(), users.authenticate("nobody", "x".repeat(200).toCharArray()));
+    }
 }

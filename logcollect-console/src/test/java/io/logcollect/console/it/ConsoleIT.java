@@ -166,6 +166,106 @@ class ConsoleIT {
         page.context().close();
     }
 
+    /**
+     * {@code search.index} is the boundary of every search endpoint: a document in an index outside it (a
+     * security index, another team's) is not shown, whatever the URL names.
+     */
+    @Test
+    void aDocumentOutsideTheSearchIndicesIsNotShownWhateverTheUrlSays() {
+        search.http().put("/.secret/_doc/1?refresh=true", Map.of("message", "the root password is hunter2",
+                "@timestamp", Instant.now().toString())).expectOk();
+        search.http().put("/logcollect-private/_doc/1?refresh=true", Map.of("message", "private hunter2",
+                "@timestamp", Instant.now().toString())).expectOk();
+        Page page = logIn("vic");
+        for (String url : List.of("/search/document?index=.secret&id=1", "/search/surrounding?index=.secret&id=1",
+                "/search/document?index=logcollect-private&id=1", "/search/document?index=.secret,console_bulk-*&id=1")) {
+            Response response = page.navigate(base + url);
+            assertEquals(404, response.status(), url);
+            assertTrue(!page.content().contains("hunter2"), url);
+        }
+        Response shown = page.navigate(base + "/search/document?index=" + BULK_INDEX + "&id=bulk-7");
+        assertEquals(200, shown.status());
+        assertTrue(page.textContent("body").contains("bulk line 7"));
+        assertEquals("no-store", shown.headers().get("cache-control"));
+        page.context().close();
+    }
+
+    /**
+     * A service that does not answer is named on the page with a reference to the console's log, never with its
+     * address, the request or the answer.
+     */
+    @Test
+    void anUnreachableServiceIsNamedWithoutItsAddress() throws Exception {
+        int closed = io.logcollect.testkit.Ports.free();
+        Path users = Workspace.newDirectory("console-unreachable").resolve("users");
+        Files.writeString(users, "vic:viewer:" + hash() + "\n");
+        ConsoleServer blind = ConsoleServer.start(new ConsoleSettings("127.0.0.1", 0, users, Optional.empty(), null,
+                EtcdSettings.fromParameters(Map.of("endpoints", etcd.endpoint())), PREFIX, List.of(),
+                new ConnectionSettings(List.of("http://127.0.0.1:" + closed), null, null, null, null, false, 2_000,
+                        5_000, 4, null, null, null, null, null, null, null, true),
+                "*,-logcollect-*,-.*", "logcollect-status-*", "logcollect-metrics-*", Optional.empty(),
+                Optional.empty(), "console-sink", "console-dlq"));
+        try {
+            Page page = Browser.newPage();
+            page.navigate(blind.url() + "/login");
+            page.fill("#username", "vic");
+            page.fill("#password", PASSWORD);
+            page.click("#login");
+            page.waitForURL(url -> !url.contains("/login"));
+            Response agents = page.navigate(blind.url() + "/agents");
+            assertEquals(502, agents.status());
+            String text = page.textContent("body");
+            assertTrue(text.contains("the search engine did not answer") || text.contains("did not answer or refused"),
+                    text);
+            assertTrue(text.contains("reference "), text);
+            assertTrue(!text.contains(String.valueOf(closed)) && !text.contains("127.0.0.1")
+                    && !text.contains("Connection refused"), text);
+            page.context().close();
+        } finally {
+            blind.stop();
+        }
+    }
+
+    /**
+     * Sessions are made at login only, with a new CSRF token, and bound to the password: a changed password
+     * ends the sessions that logged in with the old one.
+     */
+    @Test
+    void theLoginMakesTheSessionAndAChangedPasswordEndsIt() throws Exception {
+        Path users = Workspace.newDirectory("console-sessions").resolve("users");
+        Files.writeString(users, "pat:viewer:" + hash() + "\n");
+        ConsoleServer own = ConsoleServer.start(new ConsoleSettings("127.0.0.1", 0, users, Optional.empty(), null,
+                EtcdSettings.fromParameters(Map.of("endpoints", etcd.endpoint())), PREFIX, List.of(),
+                new ConnectionSettings(List.of(search.url()), null, null, null, null, false, 5_000, 30_000, 4, null,
+                        null, null, null, null, null, null, true),
+                "*,-logcollect-*,-.*", "logcollect-status-*", "logcollect-metrics-*", Optional.empty(),
+                Optional.empty(), "console-sink", "console-dlq"));
+        try {
+            Page page = Browser.newPage();
+            page.navigate(own.url() + "/login");
+            assertTrue(page.context().cookies().stream().noneMatch(c -> c.name.equals("LOGCOLLECT_SESSION")),
+                    "the login form made a session");
+            String formToken = page.getAttribute("input[name=_csrf]", "value");
+            page.fill("#username", "pat");
+            page.fill("#password", PASSWORD);
+            page.click("#login");
+            page.waitForURL(url -> !url.contains("/login"));
+            String sessionToken = (String) page.evaluate("() => document.body.dataset.csrf");
+            assertTrue(!sessionToken.equals(formToken), "the CSRF token survived the login");
+            assertEquals(200, page.navigate(own.url() + "/search").status());
+
+            Files.writeString(users, "pat:viewer:" + BCrypt.withDefaults().hashToString(4,
+                    "another password".toCharArray()) + "\n");
+            Files.setLastModifiedTime(users, java.nio.file.attribute.FileTime.fromMillis(
+                    System.currentTimeMillis() + 5_000));
+            page.navigate(own.url() + "/search");
+            assertTrue(page.url().startsWith(own.url() + "/login"), "a session outlived its password: " + page.url());
+            page.context().close();
+        } finally {
+            own.stop();
+        }
+    }
+
     @Test
     void aViewerSeesNoEditControlsAndIsRefusedAChange() {
         long revision = saved(store.save("viewed", "[{\"id\":\"a\",\"paths\":[\"/var/log/a.log\"],\"topic\":\"t\"}]",
