@@ -13,7 +13,6 @@ import org.elasticsearch.client.RestClient;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,6 +33,8 @@ public final class LogSearch {
 
     /** Characters of a message shown in a list; the document page shows it whole. */
     public static final int SHOWN_CHARACTERS = 4_000;
+    /** How far before and after a line its surrounding lines are looked for. */
+    private static final java.time.Duration SURROUNDING_WINDOW = java.time.Duration.ofDays(1);
     static final List<String> SIDEBAR_FIELDS = List.of("host.name", "log.file.path");
     private static final long[] INTERVALS = {1_000, 5_000, 10_000, 30_000, 60_000, 300_000, 600_000, 1_800_000,
             3_600_000, 10_800_000, 43_200_000, 86_400_000, 604_800_000};
@@ -168,24 +169,25 @@ public final class LogSearch {
         return new Histogram(interval, buckets, engineMillis);
     }
 
-    /** One document by its index and id, with its whole message. */
+    /**
+     * One document by its index and id, with its whole message; only from the indices of {@code search.index}: the
+     * lookup is a search of that pattern for the index and id the URL names, so a URL naming any other index (a
+     * security index, another team's) finds nothing, whatever the console's credentials could read.
+     */
     public Optional<Document> document(String documentIndex, String id) throws IOException {
-        Request request = new Request("GET", "/" + encode(documentIndex) + "/_doc/" + encode(id));
-        JsonNode response;
-        try {
-            response = SearchRequests.read(client.performRequest(request));
-        } catch (ResponseException e) {
-            if (e.getResponse().getStatusLine().getStatusCode() == 404) {
-                return Optional.empty();
-            }
-            throw e;
-        }
-        if (!response.path("found").asBoolean()) {
+        ObjectNode body = MAPPER.createObjectNode();
+        body.put("size", 1);
+        ArrayNode filter = body.putObject("query").putObject("bool").putArray("filter");
+        filter.addObject().putObject("term").put("_index", documentIndex);
+        filter.addObject().putObject("ids").putArray("values").add(id);
+        JsonNode hits = SearchRequests.search(client, index, body).path("hits").path("hits");
+        if (hits.isEmpty()) {
             return Optional.empty();
         }
-        LogLine line = line(response, Integer.MAX_VALUE);
+        JsonNode hit = hits.get(0);
+        LogLine line = line(hit, Integer.MAX_VALUE);
         Map<String, String> fields = new LinkedHashMap<>();
-        flatten("", response.path("_source"), fields);
+        flatten("", hit.path("_source"), fields);
         return Optional.of(new Document(line, fields));
     }
 
@@ -268,6 +270,13 @@ public final class LogSearch {
         filter.addObject().putObject("term").put("host.name", center.host());
         filter.addObject().putObject("term").put("log.file.path", center.path());
         filter.addObject().putObject("range").putObject("log.offset").put(direction, center.offset());
+        Instant time = parseTime(center.timestamp());
+        if (time != null) {
+            // a file's neighbouring lines were read within hours of each other: no need to search every day
+            filter.addObject().putObject("range").putObject("@timestamp")
+                    .put("gte", time.minus(SURROUNDING_WINDOW).toEpochMilli())
+                    .put("lte", time.plus(SURROUNDING_WINDOW).toEpochMilli()).put("format", "epoch_millis");
+        }
         body.putArray("sort").addObject().putObject("log.offset").put("order", order);
         JsonNode response = SearchRequests.search(client, index, body);
         List<LogLine> lines = new ArrayList<>();
@@ -275,6 +284,14 @@ public final class LogSearch {
             lines.add(line(hit, SHOWN_CHARACTERS));
         }
         return lines;
+    }
+
+    private static Instant parseTime(String time) {
+        try {
+            return Instant.parse(time);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     private JsonNode search(ObjectNode body) throws IOException {
@@ -455,10 +472,6 @@ public final class LogSearch {
         } catch (IOException | RuntimeException parse) {
             return Optional.empty();
         }
-    }
-
-    private static String encode(String part) {
-        return URLEncoder.encode(part, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     static String json(Object value) {

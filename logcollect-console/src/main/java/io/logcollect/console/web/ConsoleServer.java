@@ -44,6 +44,7 @@ import java.util.Optional;
 public final class ConsoleServer {
 
     private static final Logger log = LoggerFactory.getLogger(ConsoleServer.class);
+    private static final java.security.SecureRandom REFERENCES = new java.security.SecureRandom();
     /** No inline script or style anywhere: a log line that slipped through as markup still could not run. */
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
             + "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
@@ -78,7 +79,7 @@ public final class ConsoleServer {
 
         Guard guard = new Guard(users);
         LoginPages login = new LoginPages(users, new LoginThrottle(Duration.ofMinutes(5), Clock.systemUTC()),
-                templates);
+                templates, settings.https());
         PolicyPages policyPages = new PolicyPages(policies, templates);
         AgentPages agentPages = new AgentPages(agents, templates);
         SearchPages searchPages = new SearchPages(logSearch, templates);
@@ -163,12 +164,12 @@ public final class ConsoleServer {
             config.routes.exception(RedirectResponse.class, (e, ctx) -> { });
             config.routes.exception(HttpResponseException.class, (e, ctx) -> errorPage(templates, ctx,
                     e.getStatus(), e.getMessage()));
-            config.routes.exception(EtcdAccessException.class, (e, ctx) -> errorPage(templates, ctx,
-                    HttpStatus.SERVICE_UNAVAILABLE.getCode(), "etcd: " + e.getMessage()));
-            config.routes.exception(SearchEngineException.class, (e, ctx) -> errorPage(templates, ctx,
-                    HttpStatus.BAD_GATEWAY.getCode(), "search engine: " + e.getMessage()));
-            config.routes.exception(IOException.class, (e, ctx) -> errorPage(templates, ctx,
-                    HttpStatus.BAD_GATEWAY.getCode(), "a service did not answer: " + e.getMessage()));
+            config.routes.exception(EtcdAccessException.class, (e, ctx) -> serviceError(templates, ctx,
+                    HttpStatus.SERVICE_UNAVAILABLE.getCode(), "etcd", e));
+            config.routes.exception(SearchEngineException.class, (e, ctx) -> serviceError(templates, ctx,
+                    HttpStatus.BAD_GATEWAY.getCode(), "the search engine", e));
+            config.routes.exception(IOException.class, (e, ctx) -> serviceError(templates, ctx,
+                    HttpStatus.BAD_GATEWAY.getCode(), "a service the console uses", e));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("{} {} failed", ctx.method(), ctx.path(), e);
                 errorPage(templates, ctx, HttpStatus.INTERNAL_SERVER_ERROR.getCode(),
@@ -179,6 +180,19 @@ public final class ConsoleServer {
         ConsoleServer server = new ConsoleServer(app, settings, etcd, search, backlog);
         log.info("logcollect console listening on {} ({})", server.url(), settings);
         return server;
+    }
+
+    /**
+     * A service refused or did not answer. Its message can name internal addresses, URIs, response bodies or user
+     * names: it goes to the console's log under a reference, the page names only the service and the reference.
+     */
+    private static void serviceError(Templates templates, io.javalin.http.Context ctx, int status, String service,
+                                     Exception e) {
+        String reference = Long.toString(Math.abs(REFERENCES.nextLong()) % 1_000_000_000L, 36);
+        log.warn("{} {} failed, reference {}: {} did not answer or refused: {}", ctx.method(), ctx.path(),
+                reference, service, e.toString());
+        errorPage(templates, ctx, status, service + " did not answer or refused the request (reference " + reference
+                + "; the console's log has the details)");
     }
 
     private static void errorPage(Templates templates, io.javalin.http.Context ctx, int status, String message) {

@@ -14,7 +14,8 @@ import java.util.Optional;
 
 /**
  * Runs before every request: nobody past the login page without a session, no change without the session's
- * CSRF token, and the user's role read again at every request (a user removed from the file is out at once).
+ * CSRF token (the login form's own token for the login), and the user's role and password read again at every
+ * request (a user removed from the file, or given another password, is out at once).
  */
 public final class Guard {
 
@@ -31,19 +32,25 @@ public final class Guard {
         if (path.startsWith("/webjars/") || path.startsWith("/static/")) {
             return;
         }
+        // every page shows logs or the state of the fleet: no shared or browser cache keeps a copy
+        ctx.header("Cache-Control", "no-store");
         boolean change = ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD;
-        if (change && !Sessions.csrfMatches(ctx)) {
+        boolean login = path.equals("/login");
+        if (change && !(login ? Sessions.loginTokenMatches(ctx) : Sessions.csrfMatches(ctx))) {
             throw new ForbiddenResponse("this form is out of date or did not come from the console: "
                     + "load the page again");
         }
-        if (path.equals("/login")) {
+        if (login) {
             return;
         }
         Optional<String> name = Sessions.user(ctx);
         Optional<Role> role = name.flatMap(users::roleOf);
+        if (role.isPresent() && !Sessions.credential(ctx).equals(users.credential(name.get()))) {
+            role = Optional.empty();
+        }
         if (role.isEmpty()) {
             if (name.isPresent()) {
-                // the user was removed from the users file: the session is worth nothing now
+                // the user was removed from the users file or given another password: the session is worthless
                 Sessions.logOut(ctx);
             }
             if (change || ctx.header("HX-Request") != null) {

@@ -82,4 +82,19 @@ class UserDirectoryTest {
         assertEquals(Optional.empty(), users.authenticate("ann", "\u00e9".repeat(40).toCharArray()));
         assertEquals(Optional.empty(), users.authenticate("nobody", "x".repeat(200).toCharArray()));
     }
+
+    /** A session is bound to the password it logged in with: a changed or removed password ends it. */
+    @Test
+    void theCredentialOfAUserChangesWithItsPassword(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("users");
+        Files.writeString(file, "ann:editor:" + hash("secret") + "\n");
+        UserDirectory users = new UserDirectory(file);
+        String before = users.credential("ann").orElseThrow();
+        assertEquals(Optional.of(before), users.credential("ann"));
+        Files.writeString(file, "ann:editor:" + hash("new secret") + "\n");
+        Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+        assertTrue(!users.credential("ann").orElseThrow().equals(before));
+        assertTrue(before.indexOf('$') < 0, "the credential is not the hash itself");
+        assertEquals(Optional.empty(), users.credential("nobody"));
+    }
 }
