@@ -77,6 +77,8 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
     public static final String DATA_STREAM_NAMESPACE = "data.stream.namespace";
     /** Connect's own key: where the errant record reporter sends records; dlq needs it. */
     static final String DLQ_TOPIC = "errors.deadletterqueue.topic.name";
+    public static final String STATUS_INDEX = "status.index";
+    public static final String STATUS_INTERVAL_MS = "status.interval.ms";
 
     /** How a document's {@code _id} is chosen. */
     public enum IdStrategy {
@@ -301,6 +303,15 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
                         + " Connect's dead-letter queue through the errant record reporter, with the engine's full"
                         + " reason; needs errors.tolerance=all and errors.deadletterqueue.topic.name).", ERROR_GROUP,
                 ++order, Width.SHORT, "Malformed documents");
+        def.define(STATUS_INTERVAL_MS, Type.LONG, 30_000L, ConfigDef.Range.atLeast(0L), Importance.LOW,
+                "How often each task indexes its own status (its delivery ledger: records received, acknowledged,"
+                        + " dead-lettered, dropped on purpose, let go at a revocation, open, and the offsets it lets"
+                        + " Connect commit) into status.index, for the console's pipeline page. 0: never.",
+                ERROR_GROUP, ++order, Width.SHORT, "Status interval");
+        def.define(STATUS_INDEX, Type.STRING, "logcollect-status-{yyyy.MM.dd}", new IndexFormatValidator(),
+                Importance.LOW, "Index name format of the task's status documents: a date pattern in braces,"
+                        + " no {topic}; by default the agents' daily status indices.", ERROR_GROUP, ++order,
+                Width.MEDIUM, "Status index");
         def.define(DROP_INVALID_MESSAGE, Type.BOOLEAN, false, Importance.LOW,
                 "Confluent's key: when true, a record whose value cannot be turned into a document (not JSON, not"
                         + " an object) is dropped with a warning, whatever behavior.on.malformed.documents says.",

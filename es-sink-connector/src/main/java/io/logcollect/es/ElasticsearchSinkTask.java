@@ -6,8 +6,10 @@ import io.logcollect.es.bulk.BulkEngine;
 import io.logcollect.es.bulk.BulkSettings;
 import io.logcollect.es.client.RestClientTransport;
 import io.logcollect.es.delivery.SinkDelivery;
+import io.logcollect.es.delivery.SinkStatus;
 import io.logcollect.es.document.IndexNameFormat;
 import io.logcollect.es.document.RecordConverter;
+import io.logcollect.host.HostIdentity;
 import io.logcollect.search.client.ConnectionSettings;
 import io.logcollect.search.client.EngineInfo;
 import io.logcollect.search.client.SearchClients;
@@ -23,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.ZoneId;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
@@ -92,13 +95,25 @@ public class ElasticsearchSinkTask extends SinkTask {
         delivery = new SinkDelivery(name, new SinkDelivery.Settings(malformedBehavior, config.dropInvalidMessages(),
                 config.getInt(ElasticsearchSinkConfig.MAX_BUFFERED_RECORDS),
                 config.getLong(ElasticsearchSinkConfig.FLUSH_TIMEOUT_MS)), converter,
-                reporter == null ? null : reporter::report, new TaskConsumption());
+                reporter == null ? null : reporter::report, new TaskConsumption(),
+                new SinkStatus(statusSettings(config, props)));
         metrics = SinkMetrics.register(context);
         BulkEngine engine = new BulkEngine(name, settings, new RestClientTransport(client), delivery,
                 metrics.bulk());
         metrics.watch(engine, delivery.ledger());
         delivery.use(engine);
         engine.start();
+    }
+
+    /** The task names itself as the tail's tasks do: one host identity, the worker's id, connector and task. */
+    private static SinkStatus.Settings statusSettings(ElasticsearchSinkConfig config, Map<String, String> props) {
+        String host = HostIdentity.resolve(null);
+        String agentId = HostIdentity.agentId(host, props.getOrDefault("name", "es-sink"),
+                props.getOrDefault(ElasticsearchSinkConnector.TASK_ID, "0"));
+        IndexNameFormat index = IndexNameFormat.parse(config.getString(ElasticsearchSinkConfig.STATUS_INDEX),
+                ZoneId.of(config.getString(ElasticsearchSinkConfig.INDEX_DATE_ZONE)));
+        return new SinkStatus.Settings(host, agentId, Version.get(), index,
+                config.getLong(ElasticsearchSinkConfig.STATUS_INTERVAL_MS));
     }
 
     /**

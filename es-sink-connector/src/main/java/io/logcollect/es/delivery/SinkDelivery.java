@@ -66,14 +66,16 @@ public final class SinkDelivery implements BulkListener {
     private final DeadLetters deadLetters;
     private final Consumption consumption;
     private final DeliveryLedger ledger = new DeliveryLedger();
+    private final SinkStatus status;
     private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
     private BulkEngine engine;
     private boolean paused;
     private String failure;
 
     public SinkDelivery(String name, Settings settings, RecordConverter converter, DeadLetters deadLetters,
-                        Consumption consumption) {
+                        Consumption consumption, SinkStatus status) {
         this.name = name;
+        this.status = status;
         this.settings = settings;
         this.converter = converter;
         this.deadLetters = deadLetters;
@@ -92,6 +94,9 @@ public final class SinkDelivery implements BulkListener {
     /** From the engine's threads. */
     @Override
     public void onOutcome(BulkItem item, Outcome outcome) {
+        if (!(item.tag() instanceof DeliveryLedger.Ticket)) {
+            return;
+        }
         completions.add(new Completion((DeliveryLedger.Ticket) item.tag(), outcome,
                 outcome.kind() == Outcome.Kind.ACKNOWLEDGED ? null : "index " + item.index() + ", _id " + item.id()));
     }
@@ -124,7 +129,16 @@ public final class SinkDelivery implements BulkListener {
             }
             engine.add(new BulkItem(document.action(), document.index(), document.id(), document.source(), ticket));
         }
+        reportStatus();
         applyBackpressure();
+    }
+
+    /** The task's status document into the engine, when one is due. */
+    private void reportStatus() {
+        BulkItem document = status.due(ledger, engine.outstanding(), System.currentTimeMillis());
+        if (document != null) {
+            engine.add(document);
+        }
     }
 
     private void applyBackpressure() {
@@ -233,6 +247,7 @@ public final class SinkDelivery implements BulkListener {
      */
     public Map<TopicPartition, OffsetAndMetadata> committable(Set<TopicPartition> asked) {
         applyCompletions(false);
+        reportStatus();
         Map<TopicPartition, OffsetAndMetadata> offsets = ledger.committable();
         offsets.keySet().retainAll(asked);
         return offsets;
@@ -256,7 +271,7 @@ public final class SinkDelivery implements BulkListener {
             return;
         }
         Set<TopicPartition> closing = new HashSet<>(partitions);
-        engine.discard(tag -> closing.contains(((DeliveryLedger.Ticket) tag).topicPartition()));
+        engine.discard(tag -> tag instanceof DeliveryLedger.Ticket ticket && closing.contains(ticket.topicPartition()));
         completions.removeIf(completion -> closing.contains(completion.ticket().topicPartition()));
         int open = ledger.revoke(partitions);
         if (open > 0) {

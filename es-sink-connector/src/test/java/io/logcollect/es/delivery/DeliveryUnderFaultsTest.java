@@ -208,7 +208,9 @@ class DeliveryUnderFaultsTest {
                     5 + random.nextInt(60), 1),
                     new RecordConverter(IdStrategy.EVENT_ID, BulkAction.CREATE,
                             IndexNameFormat.parse("{topic}-{yyyy.MM.dd}", ZoneOffset.UTC), NullValueBehavior.IGNORE),
-                    (record, reason) -> deadLettered.add(idOf(record)), this);
+                    (record, reason) -> deadLettered.add(idOf(record)), this, new SinkStatus(new SinkStatus.Settings(
+                            "guard-host", "guard", "test", IndexNameFormat.parse("status-{yyyy.MM.dd}", ZoneOffset.UTC),
+                            0)));
             generation = faultyEngine.generation();
             engine = new BulkEngine("guard", settings, generation, delivery, BulkMetrics.NONE);
             delivery.use(engine);

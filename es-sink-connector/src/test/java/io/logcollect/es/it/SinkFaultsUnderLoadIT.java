@@ -1,5 +1,6 @@
 package io.logcollect.es.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.logcollect.testkit.ConnectWorker;
 import io.logcollect.testkit.KafkaBroker;
 import io.logcollect.testkit.OpenSearchNode;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -103,6 +105,7 @@ class SinkFaultsUnderLoadIT {
         Map<String, String> config = ShippedConfigs.sink(node.url(), topic);
         config.put("tasks.max", "2");
         config.put("errors.deadletterqueue.topic.name", dlq);
+        config.put("status.interval.ms", "2000");
         worker.putConnector(name, config);
         worker.awaitRunning(name, 2, Duration.ofSeconds(90));
 
@@ -132,6 +135,7 @@ class SinkFaultsUnderLoadIT {
         SinkFixtures.await("every offset committed", Duration.ofMinutes(2),
                 () -> watch.committed().values().stream().mapToLong(Long::longValue).sum()
                         == written.get());
+        assertLedgersShowEverythingDone(name, watch.committed());
         List<String> violations = watch.finish();
         assertTrue(violations.isEmpty(), "committed offsets passed records not in the index ("
                 + violations.size() + "), first ones: " + violations.subList(0, Math.min(10, violations.size())));
@@ -146,6 +150,55 @@ class SinkFaultsUnderLoadIT {
                 dead.size(), deadValues.size(), (faultsOver - started) / 1e9, (allIndexed - faultsOver) / 1e9,
                 watch.samples());
         worker.deleteConnector(name);
+    }
+
+    /**
+     * Each task's newest status document (its delivery ledger) says nothing is open and lets Connect commit
+     * exactly the offsets the group committed: the end of every partition.
+     */
+    private void assertLedgersShowEverythingDone(String name, Map<Integer, Long> committed) {
+        long after = System.currentTimeMillis() + 1000;
+        String topic = name.replace("-sink", "");
+        AtomicReference<String> seen = new AtomicReference<>("no status document");
+        // A partition that received no record has nothing a ledger could commit.
+        Map<Integer, Long> withRecords = new HashMap<>(committed);
+        withRecords.values().removeIf(offset -> offset == 0);
+        try {
+            SinkFixtures.await("both tasks' ledgers after the end", Duration.ofSeconds(60), () -> {
+                Map<String, JsonNode> newest = newestSinkStatuses(name, after);
+                Map<Integer, Long> offsets = new HashMap<>();
+                long open = 0;
+                for (JsonNode sink : newest.values()) {
+                    open += sink.path("open").asLong();
+                    for (JsonNode offset : sink.path("committable")) {
+                        if (offset.path("topic").asText().equals(topic)) {
+                            offsets.put(offset.path("partition").asInt(), offset.path("offset").asLong());
+                        }
+                    }
+                }
+                seen.set(newest.toString());
+                return newest.size() == 2 && open == 0 && offsets.equals(withRecords);
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; committed " + committed + ", newest ledgers " + seen.get());
+        }
+    }
+
+    /** The newest status document of each of the connector's tasks since {@code after}, by task. */
+    private Map<String, JsonNode> newestSinkStatuses(String name, long after) {
+        node.http().post("/logcollect-status-*/_refresh", null);
+        JsonNode hits = node.search("logcollect-status-*", Map.of("size", 20,
+                "sort", List.of(Map.of("@timestamp", "desc")), "query", Map.of("bool", Map.of("filter", List.of(
+                        Map.of("term", Map.of("event.dataset", "logcollect.sink")),
+                        Map.of("range", Map.of("@timestamp", Map.of("gte", after)))))))).path("hits").path("hits");
+        Map<String, JsonNode> newest = new HashMap<>();
+        for (JsonNode hit : hits) {
+            String task = hit.path("_source").at("/agent/id").asText();
+            if (task.endsWith("/" + name + "-0") || task.endsWith("/" + name + "-1")) {
+                newest.putIfAbsent(task, hit.path("_source").at("/logcollect/sink"));
+            }
+        }
+        return newest;
     }
 
     /**
