@@ -5,6 +5,7 @@ import io.logcollect.testkit.ConnectWorker;
 import io.logcollect.testkit.EtcdServer;
 import io.logcollect.testkit.HttpJson;
 import io.logcollect.testkit.KafkaBroker;
+import io.logcollect.testkit.RotatingLog;
 import io.logcollect.testkit.ShippedConfigs;
 import io.logcollect.testkit.TestServices;
 import io.logcollect.testkit.Workspace;
@@ -14,21 +15,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -193,7 +187,7 @@ class OutageIT {
     }
 
     private RotatingLog log(Path dir, String name) throws IOException {
-        RotatingLog log = new RotatingLog(Files.createDirectories(dir), name);
+        RotatingLog log = new RotatingLog(Files.createDirectories(dir), name, LINES_PER_SECOND, ROTATE_EVERY);
         logs.add(log);
         log.start();
         return log;
@@ -285,11 +279,8 @@ class OutageIT {
         return seen;
     }
 
-    /** The sequence number of a line: {@code <name> <seq> ...}. */
     private static long sequence(JsonNode record) {
-        String message = record.path("message").asText();
-        int from = message.indexOf(' ') + 1;
-        return Long.parseLong(message.substring(from, message.indexOf(' ', from)));
+        return RotatingLog.sequence(record.path("message").asText());
     }
 
     /** The newest status record of the policy's task, once one came after the lines stopped. */
@@ -307,102 +298,6 @@ class OutageIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    /**
-     * An application writing {@value #LINES_PER_SECOND} numbered lines a second to {@code app.log}, and logrotate
-     * renaming it to {@code app.log.1} every 15 s (which deletes the {@code app.log.1} before it).
-     */
-    private static final class RotatingLog {
-        private final Path dir;
-        private final String name;
-        private final Thread thread;
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final AtomicReference<Exception> failure = new AtomicReference<>();
-        /** The first sequence number of each generation, by generation. */
-        private final List<Long> generationStarts = new ArrayList<>();
-        private volatile long written;
-
-        RotatingLog(Path dir, String name) {
-            this.dir = dir;
-            this.name = name;
-            this.thread = new Thread(this::run, "rotating-log-" + name);
-        }
-
-        void start() {
-            thread.start();
-        }
-
-        private void run() {
-            long started = System.nanoTime();
-            long nextRotation = started + ROTATE_EVERY.toNanos();
-            long seq = 0;
-            Writer writer = null;
-            try {
-                while (running.get()) {
-                    if (writer == null) {
-                        synchronized (generationStarts) {
-                            generationStarts.add(seq);
-                        }
-                        writer = Files.newBufferedWriter(dir.resolve("app.log"), StandardCharsets.UTF_8,
-                                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                    }
-                    long due = (System.nanoTime() - started) * LINES_PER_SECOND / 1_000_000_000L;
-                    for (; seq < due; seq++) {
-                        writer.write(String.format("%s %d generation %d of the application log, padded to look like"
-                                + " a real line%n", name, seq, generationStarts.size() - 1));
-                    }
-                    writer.flush();
-                    written = seq;
-                    if (System.nanoTime() >= nextRotation) {
-                        writer.close();
-                        writer = null;
-                        Files.move(dir.resolve("app.log"), dir.resolve("app.log.1"),
-                                StandardCopyOption.REPLACE_EXISTING);
-                        nextRotation += ROTATE_EVERY.toNanos();
-                    }
-                    Thread.sleep(10);
-                }
-                if (writer != null) {
-                    writer.close();
-                }
-            } catch (IOException | InterruptedException e) {
-                failure.set(e);
-            }
-        }
-
-        void stop() {
-            running.set(false);
-            try {
-                thread.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (failure.get() != null) {
-                throw new UncheckedIOException(new IOException("the log writer failed", failure.get()));
-            }
-        }
-
-        long written() {
-            return written;
-        }
-
-        int generation() {
-            synchronized (generationStarts) {
-                return generationStarts.size() - 1;
-            }
-        }
-
-        int generationOf(long seq) {
-            synchronized (generationStarts) {
-                for (int g = generationStarts.size() - 1; g >= 0; g--) {
-                    if (seq >= generationStarts.get(g)) {
-                        return g;
-                    }
-                }
-                return 0;
-            }
         }
     }
 }
