@@ -69,6 +69,7 @@ public class ElasticsearchSinkTask extends SinkTask {
         RecordConverter converter = new RecordConverter(config.idStrategy(), action, indexNames,
                 config.nullValueBehavior());
 
+        SinkStatus.Settings statusSettings = statusSettings(config, props);
         client = SearchClients.create(connectionSettings(config));
         try {
             SearchTarget target = new SearchTarget(config, client, name);
@@ -77,6 +78,9 @@ public class ElasticsearchSinkTask extends SinkTask {
                     config.urls(), config.idStrategy().value(), action.json(), indexNames);
             if (config.getBoolean(ElasticsearchSinkConfig.INDEX_TEMPLATE_INSTALL)) {
                 target.installTemplate(engineInfo, indexNames, props);
+                if (statusSettings.intervalMs() > 0) {
+                    target.installStatusTemplate(engineInfo, statusSettings.index());
+                }
             }
         } catch (RuntimeException e) {
             closeClient();
@@ -96,7 +100,7 @@ public class ElasticsearchSinkTask extends SinkTask {
                 config.getInt(ElasticsearchSinkConfig.MAX_BUFFERED_RECORDS),
                 config.getLong(ElasticsearchSinkConfig.FLUSH_TIMEOUT_MS)), converter,
                 reporter == null ? null : reporter::report, new TaskConsumption(),
-                new SinkStatus(statusSettings(config, props)));
+                new SinkStatus(statusSettings));
         metrics = SinkMetrics.register(context);
         BulkEngine engine = new BulkEngine(name, settings, new RestClientTransport(client), delivery,
                 metrics.bulk());

@@ -31,6 +31,8 @@ final class SearchTarget {
 
     private static final Logger log = LoggerFactory.getLogger(SearchTarget.class);
     /** Topic names joined by {@code |}, with no character a regex gives a meaning to ({@code .} included). */
+    /** A template name no connector name can give (theirs are logcollect- and the name in [a-z0-9_.-]). */
+    private static final String STATUS_TEMPLATE = "logcollect@sink-status";
     private static final Pattern TOPIC_NAME_LIST = Pattern.compile("[A-Za-z0-9_-]+(\\|[A-Za-z0-9_-]+)*");
 
     private final ElasticsearchSinkConfig config;
@@ -84,20 +86,39 @@ final class SearchTarget {
             templateName = "logcollect-" + props.getOrDefault("name", "sink").toLowerCase(Locale.ROOT)
                     .replaceAll("[^a-z0-9_.-]", "_");
         }
-        boolean composable = engine.composableTemplates();
         Integer priority = config.getInt(ElasticsearchSinkConfig.INDEX_TEMPLATE_PRIORITY);
-        String body = IndexTemplates.body(patterns, engine, config.dataStreams(),
-                priority != null ? priority : IndexTemplates.derivedPriority(patterns),
-                config.getInt(ElasticsearchSinkConfig.INDEX_TEMPLATE_SHARDS),
-                config.getInt(ElasticsearchSinkConfig.INDEX_TEMPLATE_REPLICAS));
         try {
-            new SearchAdmin(client).putTemplate(templateName, composable, body);
-            log.info("Task {} installed index template {} for {}", taskName, templateName, patterns);
+            putTemplate(engine, templateName, patterns, config.dataStreams(),
+                    priority != null ? priority : IndexTemplates.derivedPriority(patterns));
         } catch (SearchEngineException e) {
             throw new ConnectException(e.getMessage());
         } catch (IOException e) {
             throw new ConnectException("cannot install index template " + templateName + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Installs the template of the indices the task's status documents go to, so that their names are keywords
+     * even when no sink carries the agents' status topic (whose template, when there is one, outranks this one by
+     * one). The status is an aid, not the task's data: a refusal is logged, and the task goes on.
+     */
+    void installStatusTemplate(EngineInfo engine, IndexNameFormat statusIndex) {
+        List<String> patterns = List.of(statusIndex.pattern(null));
+        try {
+            putTemplate(engine, STATUS_TEMPLATE, patterns, false, IndexTemplates.derivedPriority(patterns) - 1);
+        } catch (IOException | SearchEngineException e) {
+            log.warn("Task {} cannot install index template {} for its status documents in {}: {}", taskName,
+                    STATUS_TEMPLATE, patterns, e.getMessage());
+        }
+    }
+
+    private void putTemplate(EngineInfo engine, String name, List<String> patterns, boolean dataStreams,
+                             int priority) throws IOException {
+        String body = IndexTemplates.body(patterns, engine, dataStreams, priority,
+                config.getInt(ElasticsearchSinkConfig.INDEX_TEMPLATE_SHARDS),
+                config.getInt(ElasticsearchSinkConfig.INDEX_TEMPLATE_REPLICAS));
+        new SearchAdmin(client).putTemplate(name, engine.composableTemplates(), body);
+        log.info("Task {} installed index template {} for {}", taskName, name, patterns);
     }
 
     /**

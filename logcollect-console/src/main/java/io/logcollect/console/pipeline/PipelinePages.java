@@ -8,22 +8,33 @@ import io.logcollect.console.web.Page;
 import io.logcollect.console.web.Sessions;
 import io.logcollect.console.web.Templates;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The pipeline page: the central cluster's connectors and tasks, the sink's lag and its dead-letter queue. */
+/**
+ * The pipeline page: the central cluster's connectors and tasks, the sink tasks' delivery ledgers, the sink's lag
+ * and its dead-letter queue.
+ */
 public final class PipelinePages {
+
+    private static final Logger log = LoggerFactory.getLogger(PipelinePages.class);
 
     private final Optional<ConnectCluster> connect;
     private final Optional<SinkBacklog> backlog;
+    private final SinkLedgers ledgers;
     private final Templates templates;
 
-    public PipelinePages(Optional<ConnectCluster> connect, Optional<SinkBacklog> backlog, Templates templates) {
+    public PipelinePages(Optional<ConnectCluster> connect, Optional<SinkBacklog> backlog, SinkLedgers ledgers,
+                         Templates templates) {
         this.connect = connect;
         this.backlog = backlog;
+        this.ledgers = ledgers;
         this.templates = templates;
     }
 
@@ -54,6 +65,16 @@ public final class PipelinePages {
         model.put("backlog", read);
         model.put("backlogConfigured", backlog.isPresent());
         model.put("backlogError", backlogError);
+        List<SinkLedgers.Ledger> ledgerList = List.of();
+        String ledgersError = "";
+        try {
+            ledgerList = ledgers.read();
+        } catch (IOException e) {
+            ledgersError = "the search engine did not answer; the console's log has the details";
+            log.warn("Cannot read the sink tasks' ledgers: {}", e.toString());
+        }
+        model.put("ledgers", ledgerList);
+        model.put("ledgersError", ledgersError);
         templates.render(ctx, "pipeline.jte", model);
     }
 

@@ -13,6 +13,7 @@ import io.logcollect.console.auth.LoginThrottle;
 import io.logcollect.console.auth.UserDirectory;
 import io.logcollect.console.pipeline.ConnectCluster;
 import io.logcollect.console.pipeline.PipelinePages;
+import io.logcollect.console.pipeline.SinkLedgers;
 import io.logcollect.console.pipeline.SinkBacklog;
 import io.logcollect.console.search.LogSearch;
 import io.logcollect.console.search.SearchPages;
@@ -83,7 +84,8 @@ public final class ConsoleServer {
         PolicyPages policyPages = new PolicyPages(policies, templates);
         AgentPages agentPages = new AgentPages(agents, templates);
         SearchPages searchPages = new SearchPages(logSearch, templates);
-        PipelinePages pipelinePages = new PipelinePages(connect, backlog, templates);
+        PipelinePages pipelinePages = new PipelinePages(connect, backlog,
+                new SinkLedgers(search, settings.statusIndex()), templates);
 
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;

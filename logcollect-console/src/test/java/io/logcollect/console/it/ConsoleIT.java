@@ -634,9 +634,12 @@ class ConsoleIT {
     void thePipelineShowsConnectorsTasksLagAndTheDeadLettersErrors() {
         central.putConnector("console-pipeline-sink", Map.of("connector.class",
                 "io.logcollect.es.ElasticsearchSinkConnector", "tasks.max", "1", "topics", "console_pipeline",
-                "connection.url", search.url()));
+                "connection.url", search.url(), "status.interval.ms", "1000"));
         central.awaitRunning("console-pipeline-sink", 1, Duration.ofMinutes(1));
         try (KafkaProducer<String, String> producer = kafka.producer(Map.of())) {
+            for (int i = 0; i < 3; i++) {
+                producer.send(new ProducerRecord<>("console_pipeline", "{\"message\":\"pipeline " + i + "\"}"));
+            }
             ProducerRecord<String, String> record = new ProducerRecord<>("console-dlq", "key", "a log line");
             record.headers().add("__connect.errors.topic", "console_pipeline".getBytes(StandardCharsets.UTF_8));
             record.headers().add("__connect.errors.exception.message",
@@ -653,6 +656,17 @@ class ConsoleIT {
         assertEquals("1 records", page.textContent("#dlq-size").strip());
         assertTrue(page.textContent("#dlq").contains("mapper_parsing_exception: failed to parse field [status]"));
         assertFalse(page.textContent("#dlq").contains("a log line"), "the dead letter's value is shown");
+        Locator ledger = page.locator("#ledgers tr[data-task$='/console-pipeline-sink-0'] td");
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (ledger.count() == 0 || !ledger.nth(3).textContent().equals("3")) {
+            assertTrue(System.nanoTime() < deadline, "the sink task's ledger never showed its 3 records: "
+                    + page.textContent("#ledgers"));
+            page.waitForTimeout(1000);
+            page.reload();
+        }
+        assertEquals(List.of("3", "3", "0", "0", "0", "0", "console_pipeline-0@3"),
+                ledger.allTextContents().subList(2, 9), "received, acknowledged, dead-lettered, dropped, let go, open,"
+                        + " committable");
         Browser.screenshot(page, "pipeline");
         page.context().close();
         central.deleteConnector("console-pipeline-sink");
