@@ -63,6 +63,7 @@ public final class SinkStatus {
     /** The status document: the ledger's counts and committable offsets, ordered by topic and partition. */
     Map<String, Object> document(DeliveryLedger ledger, int buffered, long nowMillis) {
         Map<String, Object> sink = new LinkedHashMap<>();
+        sink.put("interval_ms", settings.intervalMs());
         sink.put("received", ledger.received());
         sink.put("acknowledged", ledger.acknowledged());
         sink.put("dead_lettered", ledger.deadLettered());

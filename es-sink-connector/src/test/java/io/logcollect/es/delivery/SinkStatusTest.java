@@ -39,7 +39,7 @@ class SinkStatusTest {
                         + "\"agent\":{\"id\":\"h1:8083/sink-0\",\"type\":\"logcollect\",\"version\":\"1.0\"},"
                         + "\"event\":{\"kind\":\"metric\",\"dataset\":\"logcollect.sink\"},"
                         + "\"metricset\":{\"name\":\"logcollect_sink\"},"
-                        + "\"logcollect\":{\"sink\":{\"received\":4,\"acknowledged\":1,\"dead_lettered\":1,"
+                        + "\"logcollect\":{\"sink\":{\"interval_ms\":1000,\"received\":4,\"acknowledged\":1,\"dead_lettered\":1,"
                         + "\"dropped\":1,\"let_go\":0,\"open\":1,\"buffered\":2,\"committable\":["
                         + "{\"topic\":\"logs\",\"partition\":0,\"offset\":4},"
                         + "{\"topic\":\"logs\",\"partition\":10,\"offset\":8}]}}}"),
