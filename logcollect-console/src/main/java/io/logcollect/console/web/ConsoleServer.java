@@ -8,6 +8,7 @@ import io.javalin.http.staticfiles.Location;
 import io.javalin.plugin.bundled.GlobalHeadersConfig;
 import io.logcollect.console.ConsoleSettings;
 import io.logcollect.console.agents.AgentDirectory;
+import io.logcollect.console.agents.KnownHosts;
 import io.logcollect.console.agents.AgentPages;
 import io.logcollect.console.auth.LoginThrottle;
 import io.logcollect.console.auth.UserDirectory;
@@ -73,7 +74,8 @@ public final class ConsoleServer {
                 settings.allowedPaths().isEmpty() ? null : AllowedPaths.of(settings.allowedPaths()));
         Templates templates = new Templates();
         LogSearch logSearch = new LogSearch(search, settings.searchIndex());
-        AgentDirectory agents = new AgentDirectory(policies, search, settings.statusIndex(), settings.metricsIndex());
+        AgentDirectory agents = new AgentDirectory(policies, new KnownHosts(etcd), search, settings.statusIndex(),
+                settings.metricsIndex());
         Optional<SinkBacklog> backlog = settings.kafka().map(servers -> new SinkBacklog(servers,
                 settings.sinkConnector(), settings.deadLetterTopic()));
         Optional<ConnectCluster> connect = settings.connect().map(ConnectCluster::new);
@@ -152,6 +154,7 @@ public final class ConsoleServer {
             config.routes.get("/agents", agentPages::list);
             config.routes.get("/agents/{host}", agentPages::detail);
             config.routes.get("/agents/{host}/metrics", agentPages::metrics);
+            config.routes.post("/agents/{host}/forget", agentPages::forget);
 
             config.routes.get("/search", searchPages::page);
             config.routes.get("/search/histogram", searchPages::histogram);

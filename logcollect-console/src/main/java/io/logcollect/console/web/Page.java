@@ -17,4 +17,8 @@ public record Page(String title, String section, Viewer viewer, Optional<String>
     public boolean canEdit() {
         return viewer != null && viewer.canEdit();
     }
+
+    public boolean canAdminister() {
+        return viewer != null && viewer.canAdminister();
+    }
 }

@@ -8,4 +8,8 @@ public record Viewer(String name, Role role, String csrfToken) {
     public boolean canEdit() {
         return role.allows(Role.EDITOR);
     }
+
+    public boolean canAdminister() {
+        return role.allows(Role.ADMIN);
+    }
 }

@@ -12,6 +12,7 @@ import io.logcollect.console.web.ConsoleServer;
 import io.logcollect.es.client.IndexTemplates;
 import io.logcollect.etcd.client.EtcdSettings;
 import io.logcollect.etcd.client.EtcdStore;
+import io.logcollect.etcd.client.Mutation;
 import io.logcollect.policies.store.Change;
 import io.logcollect.policies.store.PolicyStore;
 import io.logcollect.policies.store.SaveOutcome;
@@ -21,6 +22,7 @@ import io.logcollect.testkit.EtcdServer;
 import io.logcollect.testkit.HttpJson;
 import io.logcollect.testkit.KafkaBroker;
 import io.logcollect.testkit.SearchNode;
+import io.logcollect.testkit.ShippedConfigs;
 import io.logcollect.testkit.TestCertificates;
 import io.logcollect.testkit.TestServices;
 import io.logcollect.testkit.Workspace;
@@ -463,6 +465,86 @@ class ConsoleIT {
     }
 
     /**
+     * Three hosts run the shipped agent connector under the same connector name, each with its own policy and
+     * files: three rows, each with its own files; one killed with {@code kill -9} alone goes offline, stays with
+     * when it was last seen, and an admin forgets it.
+     */
+    @Test
+    void aFleetRunningTheSameConnectorNameShowsOneRowPerHostAndOnlyTheKilledHostGoesOffline() throws IOException {
+        Map<String, String> sink = ShippedConfigs.sink(search.url(), "fleet_logs|logcollect-status");
+        sink.put("tasks.max", "1");
+        // named, not matched: a regex subscription finds a topic created later only at its next metadata refresh
+        sink.remove("topics.regex");
+        sink.put("topics", "fleet_logs,logcollect-status");
+        central.putConnector("fleet-sink", sink);
+        central.awaitRunning("fleet-sink", 1, Duration.ofMinutes(1));
+        List<ConnectWorker> workers = new ArrayList<>();
+        try {
+            for (int host = 1; host <= 3; host++) {
+                Path logs = Workspace.newDirectory("fleet-h" + host);
+                for (int file = 1; file <= host; file++) {
+                    Files.writeString(logs.resolve("app" + file + ".log"), "fleet h" + host + " file " + file + "\n");
+                }
+                saved(store.save("fleet-h" + host, "[{\"id\":\"app\",\"paths\":[\"" + logs + "/*.log\"],"
+                        + "\"topic\":\"fleet_logs\",\"start_at\":\"beginning\"}]", 0, Change.now("setup", "")));
+                workers.add(ConnectWorker.agent(kafka, etcd.endpoint()).environment("LOGCOLLECT_HOST_NAME",
+                        "fleet-h" + host).connector("logcollect-agent", ShippedConfigs.agent("fleet-h" + host, logs))
+                        .start());
+            }
+            Page page = logIn("admin");
+            awaitShowing(page, Duration.ofSeconds(90), () -> {
+                page.navigate(base + "/agents?q=fleet-h");
+                for (int host = 1; host <= 3; host++) {
+                    Locator row = page.locator("#agents tr[data-host='fleet-h" + host + "']");
+                    if (row.count() != 1 || !row.getAttribute("class").equals("online")
+                            || !row.locator("td:nth-child(6)").textContent().strip().equals(Integer.toString(host))) {
+                        return false;
+                    }
+                }
+                return page.locator("#agents tbody tr").count() == 3;
+            }, "the three hosts never showed online, each with its own files", "#agents");
+            Browser.screenshot(page, "agents-fleet");
+
+            workers.get(1).kill();
+            long killed = System.nanoTime();
+            await(Duration.ofSeconds(30), () -> {
+                page.navigate(base + "/agents?q=fleet-h");
+                Locator row = page.locator("#agents tr[data-host='fleet-h2']");
+                return row.count() == 1 && row.getAttribute("class").equals("offline")
+                        && row.locator(".state").textContent().contains("last seen");
+            }, "the killed host did not show offline within 30 s");
+            System.out.printf("fleet host shown offline %.1f s after kill -9%n", (System.nanoTime() - killed) / 1e9);
+            for (String alive : List.of("fleet-h1", "fleet-h3")) {
+                assertEquals("online", page.locator("#agents tr[data-host='" + alive + "']").getAttribute("class"),
+                        alive + " was not killed");
+            }
+            page.navigate(base + "/agents?state=offline&q=fleet-h");
+            assertEquals(List.of("fleet-h2"), page.locator("#agents tbody tr").evaluateAll(
+                    "rows => rows.map(r => r.dataset.host)"));
+
+            Page viewer = logIn("vic");
+            viewer.navigate(base + "/agents/fleet-h2");
+            assertEquals(0, viewer.locator("#forget").count(), "a viewer is offered no forget button");
+            Object status = viewer.evaluate("() => fetch('/agents/fleet-h2/forget', {method: 'POST', headers: "
+                    + "{'Content-Type': 'application/x-www-form-urlencoded'}, body: '_csrf=' + "
+                    + "encodeURIComponent(document.body.dataset.csrf)}).then(r => r.status)");
+            assertEquals(403, ((Number) status).intValue(), "a viewer may not forget a host");
+            viewer.context().close();
+
+            page.navigate(base + "/agents/fleet-h2");
+            page.click("#forget");
+            page.waitForURL(base + "/agents");
+            assertEquals("Forgot host 'fleet-h2'", page.textContent("#notice").strip());
+            assertEquals(0, page.locator("#agents tr[data-host='fleet-h2']").count());
+            assertEquals(1, page.locator("#agents tr[data-host='fleet-h1']").count());
+            page.context().close();
+        } finally {
+            workers.forEach(ConnectWorker::stop);
+            central.deleteConnector("fleet-sink");
+        }
+    }
+
+    /**
      * A host's charts draw the disk and network counters, cumulative as Metricbeat's, as rates per second (so the
      * unit does not change with the range), the host's network total from its per-period deltas, one chosen
      * interface from its counters, and the used share of each file system.
@@ -513,6 +595,8 @@ class ConsoleIT {
                 + "{\"name\":\"" + host + "\"},\"agent\":{\"id\":\"" + host + ":8083/agent-0\",\"version\":\"0.1\"},"
                 + "\"logcollect\":{\"status\":{\"policy\":\"web\",\"interval_ms\":10000,\"files\":{\"tracked\":1}}}}\n");
         search.refresh("logcollect-status-charts");
+        etcdStore.apply(List.of(new Mutation.Put("/logcollect/hosts/" + host, "{\"host\":\"" + host + "\","
+                + "\"first_seen\":\"" + now.minusSeconds(3600) + "\",\"last_seen\":\"" + now + "\"}")));
         page.navigate(base + "/agents/" + host + "?range=1h");
         page.waitForSelector("#charts[data-ready=true]");
         assertEquals(7, page.locator("#charts .chart").count());
@@ -803,6 +887,16 @@ class ConsoleIT {
             return saved.revision();
         }
         throw new AssertionError(outcome.toString());
+    }
+
+    /** {@link #await}, failing with what the page's {@code selector} showed last. */
+    private static void awaitShowing(Page page, Duration timeout, BooleanSupplier condition, String failure,
+                                     String selector) {
+        try {
+            await(timeout, condition, failure);
+        } catch (AssertionError e) {
+            throw new AssertionError(failure + "; the page showed: " + page.textContent(selector), e);
+        }
     }
 
     private static void await(Duration timeout, BooleanSupplier condition, String failure) {
