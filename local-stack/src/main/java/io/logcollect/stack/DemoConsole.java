@@ -1,6 +1,7 @@
 package io.logcollect.stack;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.logcollect.console.alerts.AlertSettings;
 import io.logcollect.console.ConsoleSettings;
 import io.logcollect.console.web.ConsoleServer;
 import io.logcollect.etcd.client.EtcdSettings;
@@ -45,7 +46,7 @@ final class DemoConsole {
                         null, null, null, null, null, true),
                 "*,-logcollect-*,-.*", "logcollect-status-*", "logcollect-metrics-*",
                 Optional.of(new ConsoleSettings.ConnectCluster(URI.create(connectUrl), null, null)), Optional.of(kafka),
-                "logcollect-sink", "logcollect-dlq");
+                "logcollect-sink", "logcollect-dlq", AlertSettings.defaults());
         return new DemoConsole(ConsoleServer.start(settings), password);
     }
 

@@ -1,6 +1,8 @@
 package io.logcollect.console;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.logcollect.console.alerts.AlertRule;
+import io.logcollect.console.alerts.AlertSettings;
 import io.logcollect.console.auth.UserDirectory;
 import io.logcollect.console.web.ConsoleServer;
 import io.logcollect.etcd.client.EtcdSettings;
@@ -18,7 +20,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,6 +126,47 @@ public final class ConsoleCommand implements Callable<Integer> {
     @Option(names = "--dlq.topic", defaultValue = "logcollect-dlq", description = "The sink's dead-letter queue topic.")
     String deadLetterTopic;
 
+    @Option(names = "--alerts.webhook.url", paramLabel = "<url>",
+            description = "Receives a JSON POST per alert notification (firing and resolved, grouped per rule).")
+    URI alertsWebhook;
+
+    @Option(names = "--alerts.webhook.format", defaultValue = "json",
+            description = "json (logcollect's shape) or slack (a Slack incoming webhook's {\"text\": ...}).")
+    String alertsWebhookFormat;
+
+    @Option(names = "--alerts.smtp.host", description = "SMTP server for alert mail (password: alerts.smtp.password).")
+    String smtpHost;
+
+    @Option(names = "--alerts.smtp.port", defaultValue = "587", description = "SMTP port.")
+    int smtpPort;
+
+    @Option(names = "--alerts.smtp.starttls", defaultValue = "true", description = "Require STARTTLS.")
+    boolean smtpStartTls;
+
+    @Option(names = "--alerts.smtp.username", description = "SMTP user, if the server wants one.")
+    String smtpUsername;
+
+    @Option(names = "--alerts.mail.from", defaultValue = "logcollect@localhost", description = "Sender of alert mail.")
+    String mailFrom;
+
+    @Option(names = "--alerts.mail.to", split = ",", paramLabel = "<address>", description = "Recipients of alert mail.")
+    List<String> mailTo = List.of();
+
+    @Option(names = "--alerts.repeat.interval", defaultValue = "4h",
+            description = "How long until a firing alert is told again (30s, 90m, 4h).")
+    String repeatInterval;
+
+    @Option(names = "--alerts.evaluate.interval", defaultValue = "10s", description = "How often the rules run.")
+    String evaluateInterval;
+
+    @Option(names = "--alerts.rule", split = ",", paramLabel = "<rule>.for=<duration>|<rule>.threshold=<n>",
+            description = "A rule's settings, e.g. agent_offline.for=2m,falling_behind.threshold=5000000000.")
+    List<String> ruleSettings = List.of();
+
+    @Option(names = "--console.url", description = "The console's address as its users reach it, for links in "
+            + "notifications.")
+    String consoleUrl;
+
     private Map<String, String> secrets = Map.of();
 
     public static void main(String[] args) {
@@ -134,7 +179,7 @@ public final class ConsoleCommand implements Callable<Integer> {
         ConsoleCommand command = new ConsoleCommand();
         Map<String, String> secrets = new HashMap<>();
         for (String key : List.of("etcd.password", "connection.password", "connection.ssl.truststore.password", "connect.rest.password",
-                "console.tls.keystore.password")) {
+                "console.tls.keystore.password", "alerts.smtp.password")) {
             String value = environment.getOrDefault(environmentName(key), file.get(key));
             if (value != null) {
                 secrets.put(key, value);
@@ -199,7 +244,28 @@ public final class ConsoleCommand implements Callable<Integer> {
         return new ConsoleSettings(listenHost, listenPort, usersFile, Optional.ofNullable(tlsKeystore),
                 chars(secrets.get("console.tls.keystore.password")), EtcdSettings.fromParameters(etcd), policyPrefix,
                 allowedPaths, search, searchIndex, statusIndex, metricsIndex, connect,
-                Optional.ofNullable(kafka).filter(s -> !s.isBlank()), sinkConnector, deadLetterTopic);
+                Optional.ofNullable(kafka).filter(s -> !s.isBlank()), sinkConnector, deadLetterTopic, alerts());
+    }
+
+    private AlertSettings alerts() {
+        if (!List.of("json", "slack").contains(alertsWebhookFormat)) {
+            throw new IllegalArgumentException("alerts.webhook.format must be json or slack, not '"
+                    + alertsWebhookFormat + "'");
+        }
+        Optional<AlertSettings.Mail> mail = Optional.empty();
+        if (smtpHost != null && !smtpHost.isBlank()) {
+            if (mailTo.isEmpty()) {
+                throw new IllegalArgumentException("alerts.smtp.host is set but alerts.mail.to names nobody");
+            }
+            mail = Optional.of(new AlertSettings.Mail(smtpHost, smtpPort, smtpStartTls, smtpUsername,
+                    chars(secrets.get("alerts.smtp.password")), mailFrom, mailTo));
+        }
+        Map<AlertRule, Duration> holdFor = new EnumMap<>(AlertRule.class);
+        Map<AlertRule, Long> thresholds = new EnumMap<>(AlertRule.class);
+        ruleSettings.forEach(setting -> AlertSettings.parseRuleSetting(setting, holdFor, thresholds));
+        return new AlertSettings(Optional.ofNullable(alertsWebhook), alertsWebhookFormat.equals("slack"), mail,
+                AlertSettings.duration(repeatInterval), AlertSettings.duration(evaluateInterval), holdFor, thresholds,
+                Optional.ofNullable(consoleUrl).filter(u -> !u.isBlank()));
     }
 
     private static void putIfSet(Map<String, String> map, String key, String value) {

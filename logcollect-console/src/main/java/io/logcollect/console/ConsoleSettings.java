@@ -1,5 +1,6 @@
 package io.logcollect.console;
 
+import io.logcollect.console.alerts.AlertSettings;
 import io.logcollect.etcd.client.EtcdSettings;
 import io.logcollect.search.client.ConnectionSettings;
 
@@ -16,6 +17,7 @@ import java.util.Optional;
  * @param metricsIndex  where the host metrics are ({@code logcollect-metrics-*})
  * @param connect       the central Connect cluster's REST API, if the pipeline page is wanted
  * @param kafka         bootstrap servers for sink lag and the dead-letter queue, if wanted
+ * @param alerts        where alerts go and each rule's settings
  */
 public record ConsoleSettings(
         String listenHost,
@@ -33,7 +35,8 @@ public record ConsoleSettings(
         Optional<ConnectCluster> connect,
         Optional<String> kafka,
         String sinkConnector,
-        String deadLetterTopic) {
+        String deadLetterTopic,
+        AlertSettings alerts) {
 
     /** The central Connect cluster's REST API. */
     public record ConnectCluster(URI url, String username, char[] password) {
@@ -50,6 +53,7 @@ public record ConsoleSettings(
     @Override
     public String toString() {
         return "ConsoleSettings[listen=" + listenHost + ":" + listenPort + (https() ? " (https)" : "") + ", users="
-                + usersFile + ", etcd=" + etcd.endpoints() + ", search=" + search + ", connect=" + connect + "]";
+                + usersFile + ", etcd=" + etcd.endpoints() + ", search=" + search + ", connect=" + connect + ", alerts to " + alerts.webhook().map(u -> u.getHost()).orElse("-") + "/"
+                + alerts.mail().map(Object::toString).orElse("-") + "]";
     }
 }

@@ -147,14 +147,23 @@ public final class EtcdStore implements AutoCloseable {
      * created it. The key disappears when the lease expires.
      */
     public boolean createIfAbsent(String key, String value, long ttlSeconds) {
-        long lease = call("grant a lease for " + key, () -> client.getLeaseClient().grant(ttlSeconds)).getID();
-        TxnResponse response = call("claim " + key, () -> client.getKVClient().txn()
-                .If(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.version(0)))
-                .Then(Op.put(bytes(key), bytes(value), PutOption.builder().withLeaseId(lease).build()))
-                .commit());
-        if (!response.isSucceeded()) {
+        long lease = grantLease(ttlSeconds);
+        boolean created = claim(key, value, lease);
+        if (!created) {
             client.getLeaseClient().revoke(lease);
         }
+        return created;
+    }
+
+    /**
+     * Creates {@code key} attached to the lease {@code leaseId} unless it exists: true for the one caller that
+     * created it (a lock: its holder keeps the lease alive, and loses the lock with it).
+     */
+    public boolean claim(String key, String value, long leaseId) {
+        TxnResponse response = call("claim " + key, () -> client.getKVClient().txn()
+                .If(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.version(0)))
+                .Then(Op.put(bytes(key), bytes(value), PutOption.builder().withLeaseId(leaseId).build()))
+                .commit());
         return response.isSucceeded();
     }
 

@@ -8,6 +8,9 @@ import io.javalin.http.staticfiles.Location;
 import io.javalin.plugin.bundled.GlobalHeadersConfig;
 import io.logcollect.console.ConsoleSettings;
 import io.logcollect.console.agents.AgentDirectory;
+import io.logcollect.console.alerts.AlertMonitor;
+import io.logcollect.console.alerts.AlertPages;
+import io.logcollect.console.alerts.AlertStore;
 import io.logcollect.console.agents.KnownHosts;
 import io.logcollect.console.agents.AgentPages;
 import io.logcollect.console.auth.LoginThrottle;
@@ -56,14 +59,16 @@ public final class ConsoleServer {
     private final EtcdStore etcd;
     private final RestClient search;
     private final Optional<SinkBacklog> backlog;
+    private final AlertMonitor alerts;
 
     private ConsoleServer(Javalin app, ConsoleSettings settings, EtcdStore etcd, RestClient search,
-                          Optional<SinkBacklog> backlog) {
+                          Optional<SinkBacklog> backlog, AlertMonitor alerts) {
         this.app = app;
         this.settings = settings;
         this.etcd = etcd;
         this.search = search;
         this.backlog = backlog;
+        this.alerts = alerts;
     }
 
     public static ConsoleServer start(ConsoleSettings settings) {
@@ -79,6 +84,10 @@ public final class ConsoleServer {
         Optional<SinkBacklog> backlog = settings.kafka().map(servers -> new SinkBacklog(servers,
                 settings.sinkConnector(), settings.deadLetterTopic()));
         Optional<ConnectCluster> connect = settings.connect().map(ConnectCluster::new);
+
+        AlertStore alertStore = new AlertStore(etcd);
+        AlertMonitor alerts = new AlertMonitor(agents, backlog, alertStore, settings.alerts(), Clock.systemUTC());
+        AlertPages alertPages = new AlertPages(alertStore, settings.alerts(), templates);
 
         Guard guard = new Guard(users);
         LoginPages login = new LoginPages(users, new LoginThrottle(Duration.ofMinutes(5), Clock.systemUTC()),
@@ -165,6 +174,10 @@ public final class ConsoleServer {
             config.routes.get("/pipeline", pipelinePages::page);
             config.routes.post("/pipeline/restart", pipelinePages::restartTask);
 
+            config.routes.get("/alerts", alertPages::page);
+            config.routes.post("/alerts/silences", alertPages::silence);
+            config.routes.post("/alerts/silences/{id}/expire", alertPages::expire);
+
             // a redirect from a before-handler is thrown; its status and Location are already set
             config.routes.exception(RedirectResponse.class, (e, ctx) -> { });
             config.routes.exception(HttpResponseException.class, (e, ctx) -> errorPage(templates, ctx,
@@ -182,7 +195,8 @@ public final class ConsoleServer {
             });
         });
         app.start();
-        ConsoleServer server = new ConsoleServer(app, settings, etcd, search, backlog);
+        alerts.start();
+        ConsoleServer server = new ConsoleServer(app, settings, etcd, search, backlog, alerts);
         log.info("logcollect console listening on {} ({})", server.url(), settings);
         return server;
     }
@@ -219,6 +233,7 @@ public final class ConsoleServer {
     }
 
     public void stop() {
+        alerts.close();
         app.stop();
         backlog.ifPresent(SinkBacklog::close);
         try {

@@ -2,6 +2,7 @@ package io.logcollect.console.bench;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.logcollect.console.alerts.AlertSettings;
 import io.logcollect.console.ConsoleSettings;
 import io.logcollect.console.web.ConsoleServer;
 import io.logcollect.es.client.IndexTemplates;
@@ -64,7 +65,7 @@ public final class ConsoleBenchmark {
                 new ConnectionSettings(List.of(search.url()), null, null, null, null, false, 5_000, 60_000, 8, null,
                         null, null, null, null, null, null, true),
                 "*,-logcollect-*,-.*", "logcollect-status-*", "logcollect-metrics-*", Optional.empty(),
-                Optional.empty(), "logcollect-sink", "logcollect-dlq"));
+                Optional.empty(), "logcollect-sink", "logcollect-dlq", AlertSettings.defaults()));
         HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
         String base = console.url();
         logIn(http, base);

@@ -4,6 +4,13 @@ import at.favre.lib.crypto.bcrypt.BCrypt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.microsoft.playwright.Locator;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetup;
+import com.sun.net.httpserver.HttpServer;
+import io.logcollect.console.alerts.AlertRule;
+import io.logcollect.console.alerts.AlertSettings;
+import jakarta.mail.internet.MimeMessage;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Response;
 import com.microsoft.playwright.options.Cookie;
@@ -21,6 +28,7 @@ import io.logcollect.testkit.ConnectWorker;
 import io.logcollect.testkit.EtcdServer;
 import io.logcollect.testkit.HttpJson;
 import io.logcollect.testkit.KafkaBroker;
+import io.logcollect.testkit.Ports;
 import io.logcollect.testkit.SearchNode;
 import io.logcollect.testkit.ShippedConfigs;
 import io.logcollect.testkit.TestCertificates;
@@ -33,6 +41,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,6 +80,9 @@ class ConsoleIT {
     private static PolicyStore store;
     private static String base;
     private static Instant bulkNewest;
+    private static HttpServer webhook;
+    private static final List<JsonNode> webhookBodies = new CopyOnWriteArrayList<>();
+    private static GreenMail smtp;
 
     @BeforeAll
     static void start() throws IOException {
@@ -83,13 +95,27 @@ class ConsoleIT {
                 + "admin:admin:" + hash() + "\n"
                 + "ann:editor:" + hash() + "\n"
                 + "vic:viewer:" + hash() + "\n");
+        webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        webhook.createContext("/hook", exchange -> {
+            webhookBodies.add(HttpJson.MAPPER.readTree(exchange.getRequestBody().readAllBytes()));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        webhook.start();
+        smtp = new GreenMail(new ServerSetup(Ports.free(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        AlertSettings alerts = new AlertSettings(Optional.of(java.net.URI.create("http://127.0.0.1:"
+                + webhook.getAddress().getPort() + "/hook")), false, Optional.of(new AlertSettings.Mail("127.0.0.1",
+                smtp.getSmtp().getPort(), false, null, null, "console@test.invalid", List.of("ops@test.invalid"))),
+                Duration.ofHours(4), Duration.ofSeconds(2), Map.of(AlertRule.AGENT_OFFLINE, Duration.ofSeconds(5)),
+                Map.of(), Optional.of("http://console.test.invalid"));
         ConsoleSettings settings = new ConsoleSettings("127.0.0.1", 0, users, Optional.empty(), null,
                 EtcdSettings.fromParameters(Map.of("endpoints", etcd.endpoint())), PREFIX, List.of(),
                 new ConnectionSettings(List.of(search.url()), null, null, null, null, false, 5_000, 30_000, 4, null,
                         null, null, null, null, null, null, true),
                 "*,-logcollect-*,-.*", "logcollect-status-*", "logcollect-metrics-*",
                 Optional.of(new ConsoleSettings.ConnectCluster(java.net.URI.create(central.restUrl()), null, null)),
-                Optional.of(kafka.bootstrapServers()), "console-sink", "console-dlq");
+                Optional.of(kafka.bootstrapServers()), "console-sink", "console-dlq", alerts);
         console = ConsoleServer.start(settings);
         base = console.url();
         etcdStore = new EtcdStore(EtcdSettings.fromParameters(Map.of("endpoints", etcd.endpoint())));
@@ -100,6 +126,8 @@ class ConsoleIT {
     @AfterAll
     static void stop() {
         console.stop();
+        webhook.stop(0);
+        smtp.stop();
         etcdStore.close();
         central.stop();
     }
@@ -206,7 +234,7 @@ class ConsoleIT {
                 new ConnectionSettings(List.of("http://127.0.0.1:" + closed), null, null, null, null, false, 2_000,
                         5_000, 4, null, null, null, null, null, null, null, true),
                 "*,-logcollect-*,-.*", "logcollect-status-*", "logcollect-metrics-*", Optional.empty(),
-                Optional.empty(), "console-sink", "console-dlq"));
+                Optional.empty(), "console-sink", "console-dlq", AlertSettings.defaults()));
         try {
             Page page = Browser.newPage();
             page.navigate(blind.url() + "/login");
@@ -241,7 +269,7 @@ class ConsoleIT {
                 new ConnectionSettings(List.of(search.url()), null, null, null, null, false, 5_000, 30_000, 4, null,
                         null, null, null, null, null, null, true),
                 "*,-logcollect-*,-.*", "logcollect-status-*", "logcollect-metrics-*", Optional.empty(),
-                Optional.empty(), "console-sink", "console-dlq"));
+                Optional.empty(), "console-sink", "console-dlq", AlertSettings.defaults()));
         try {
             Page page = Browser.newPage();
             page.navigate(own.url() + "/login");
@@ -470,7 +498,7 @@ class ConsoleIT {
      * when it was last seen, and an admin forgets it.
      */
     @Test
-    void aFleetRunningTheSameConnectorNameShowsOneRowPerHostAndOnlyTheKilledHostGoesOffline() throws IOException {
+    void aFleetRunningTheSameConnectorNameShowsOneRowPerHostAndOnlyTheKilledHostGoesOffline() throws Exception {
         Map<String, String> sink = ShippedConfigs.sink(search.url(), "fleet_logs|logcollect-status");
         sink.put("tasks.max", "1");
         // named, not matched: a regex subscription finds a topic created later only at its next metadata refresh
@@ -521,6 +549,58 @@ class ConsoleIT {
             page.navigate(base + "/agents?state=offline&q=fleet-h");
             assertEquals(List.of("fleet-h2"), page.locator("#agents tbody tr").evaluateAll(
                     "rows => rows.map(r => r.dataset.host)"));
+
+            JsonNode fired = awaitWebhook("agent_offline", "firing", "fleet-h2");
+            System.out.printf("agent_offline told by webhook %.1f s after kill -9%n", (System.nanoTime() - killed) / 1e9);
+            assertEquals("http://console.test.invalid/alerts", fired.path("console").asText());
+            assertTrue(smtp.waitForIncomingEmail(30_000, 1), "no alert mail within 30 s");
+            MimeMessage mail = java.util.Arrays.stream(smtp.getReceivedMessages()).filter(m -> {
+                try {
+                    return m.getSubject().contains("agent_offline") && m.getSubject().contains("fleet-h2");
+                } catch (jakarta.mail.MessagingException e) {
+                    throw new IllegalStateException(e);
+                }
+            }).findFirst().orElseThrow(() -> new AssertionError("no mail about fleet-h2 going offline"));
+            assertEquals("ops@test.invalid", mail.getAllRecipients()[0].toString());
+            assertTrue(GreenMailUtil.getBody(mail).contains("FIRING   fleet-h2: no worker registered"),
+                    GreenMailUtil.getBody(mail));
+            page.navigate(base + "/alerts");
+            assertEquals(1, page.locator("#firing tr[data-rule='agent_offline'][data-subject='fleet-h2']").count());
+            for (String alive : List.of("fleet-h1", "fleet-h3")) {
+                assertEquals(0, page.locator("#firing tr[data-subject='" + alive + "']").count(), alive + " fires");
+            }
+            Browser.screenshot(page, "alerts");
+
+            workers.get(1).startProcess();
+            awaitWebhook("agent_offline", "resolved", "fleet-h2");
+            // the state is written to etcd after the round's notifications
+            await(Duration.ofSeconds(10), () -> {
+                page.navigate(base + "/alerts");
+                return page.locator("#firing tr[data-subject='fleet-h2']").count() == 0;
+            }, "the resolved alert still shows as firing");
+            assertEquals(List.of("resolved", "firing"), page.locator("#history tr:has(td:text-is('fleet-h2')) "
+                    + "td:nth-child(4)").allTextContents().subList(0, 2));
+            page.selectOption("#s-rule", "agent_offline");
+            page.fill("#s-subject", "fleet-h2");
+            page.fill("#s-duration", "1h");
+            page.fill("#s-comment", "planned maintenance");
+            page.click("#silence");
+            assertTrue(page.textContent("#notice").startsWith("Silenced agent_offline for fleet-h2 until "),
+                    page.textContent("#notice"));
+            int toldBefore = webhookBodies.size();
+            workers.get(1).stop();
+            awaitShowing(page, Duration.ofSeconds(40), () -> {
+                page.navigate(base + "/alerts");
+                return page.locator("#firing tr[data-subject='fleet-h2']").count() == 1;
+            }, "fleet-h2 stopped again did not fire", "#firing");
+            assertTrue(page.textContent("#firing tr[data-subject='fleet-h2']").contains("(silenced)"));
+            Thread.sleep(5_000);
+            assertEquals(toldBefore, webhookBodies.size(), "a silenced alert was told: " + webhookBodies);
+            page.click("#silences tr[data-silence] button");
+            assertTrue(page.textContent("#notice").startsWith("Ended silence "), page.textContent("#notice"));
+            await(Duration.ofSeconds(30), () -> webhookBodies.stream()
+                    .filter(body -> body.path("firing").toString().contains("\"fleet-h2\"")).count() == 2,
+                    "not told once when it fired and once when its silence ended: " + webhookBodies);
 
             Page viewer = logIn("vic");
             viewer.navigate(base + "/agents/fleet-h2");
@@ -797,7 +877,7 @@ class ConsoleIT {
                 new ConnectionSettings(List.of(search.url()), null, null, null, null, false, 5_000, 30_000, 4, null,
                         null, null, null, null, null, null, true),
                 "*,-logcollect-*,-.*", "logcollect-status-*", "logcollect-metrics-*", Optional.empty(),
-                Optional.empty(), "console-sink", "console-dlq"));
+                Optional.empty(), "console-sink", "console-dlq", AlertSettings.defaults()));
         try {
             assertTrue(https.url().startsWith("https://127.0.0.1:"), https.url());
             java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
@@ -887,6 +967,23 @@ class ConsoleIT {
             return saved.revision();
         }
         throw new AssertionError(outcome.toString());
+    }
+
+    /** The first webhook body telling {@code status} ({@code firing}, {@code resolved}) of {@code rule} for the subject. */
+    private static JsonNode awaitWebhook(String rule, String status, String subject) {
+        JsonNode[] found = new JsonNode[1];
+        await(Duration.ofSeconds(60), () -> {
+            for (JsonNode body : webhookBodies) {
+                for (JsonNode alert : body.path(status)) {
+                    if (body.path("rule").asText().equals(rule) && alert.path("subject").asText().equals(subject)) {
+                        found[0] = body;
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }, "no webhook told " + status + " " + rule + " for " + subject + " within 60 s; it received " + webhookBodies);
+        return found[0];
     }
 
     /** {@link #await}, failing with what the page's {@code selector} showed last. */
