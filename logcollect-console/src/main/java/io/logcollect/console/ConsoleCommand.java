@@ -179,7 +179,7 @@ public final class ConsoleCommand implements Callable<Integer> {
         ConsoleCommand command = new ConsoleCommand();
         Map<String, String> secrets = new HashMap<>();
         for (String key : List.of("etcd.password", "connection.password", "connection.ssl.truststore.password", "connect.rest.password",
-                "console.tls.keystore.password", "alerts.smtp.password")) {
+                "console.tls.keystore.password", "alerts.smtp.password", "metrics.token")) {
             String value = environment.getOrDefault(environmentName(key), file.get(key));
             if (value != null) {
                 secrets.put(key, value);
@@ -244,7 +244,8 @@ public final class ConsoleCommand implements Callable<Integer> {
         return new ConsoleSettings(listenHost, listenPort, usersFile, Optional.ofNullable(tlsKeystore),
                 chars(secrets.get("console.tls.keystore.password")), EtcdSettings.fromParameters(etcd), policyPrefix,
                 allowedPaths, search, searchIndex, statusIndex, metricsIndex, connect,
-                Optional.ofNullable(kafka).filter(s -> !s.isBlank()), sinkConnector, deadLetterTopic, alerts());
+                Optional.ofNullable(kafka).filter(s -> !s.isBlank()), sinkConnector, deadLetterTopic, alerts(),
+                chars(secrets.get("metrics.token")));
     }
 
     private AlertSettings alerts() {

@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param connect       the central Connect cluster's REST API, if the pipeline page is wanted
  * @param kafka         bootstrap servers for sink lag and the dead-letter queue, if wanted
  * @param alerts        where alerts go and each rule's settings
+ * @param metricsToken  a bearer token that lets Prometheus scrape {@code /metrics} without a session, if any
  */
 public record ConsoleSettings(
         String listenHost,
@@ -36,7 +37,8 @@ public record ConsoleSettings(
         Optional<String> kafka,
         String sinkConnector,
         String deadLetterTopic,
-        AlertSettings alerts) {
+        AlertSettings alerts,
+        char[] metricsToken) {
 
     /** The central Connect cluster's REST API. */
     public record ConnectCluster(URI url, String username, char[] password) {

@@ -11,6 +11,7 @@ import io.logcollect.console.agents.AgentDirectory;
 import io.logcollect.console.alerts.AlertMonitor;
 import io.logcollect.console.alerts.AlertPages;
 import io.logcollect.console.alerts.AlertStore;
+import io.logcollect.console.prometheus.FleetMetrics;
 import io.logcollect.console.agents.KnownHosts;
 import io.logcollect.console.agents.AgentPages;
 import io.logcollect.console.auth.LoginThrottle;
@@ -89,7 +90,8 @@ public final class ConsoleServer {
         AlertMonitor alerts = new AlertMonitor(agents, backlog, alertStore, settings.alerts(), Clock.systemUTC());
         AlertPages alertPages = new AlertPages(alertStore, settings.alerts(), templates);
 
-        Guard guard = new Guard(users);
+        FleetMetrics fleetMetrics = new FleetMetrics(agents, alertStore);
+        Guard guard = new Guard(users, settings.metricsToken());
         LoginPages login = new LoginPages(users, new LoginThrottle(Duration.ofMinutes(5), Clock.systemUTC()),
                 templates, settings.https());
         PolicyPages policyPages = new PolicyPages(policies, templates);
@@ -175,6 +177,7 @@ public final class ConsoleServer {
             config.routes.post("/pipeline/restart", pipelinePages::restartTask);
 
             config.routes.get("/alerts", alertPages::page);
+            config.routes.get("/metrics", fleetMetrics::scrape);
             config.routes.post("/alerts/silences", alertPages::silence);
             config.routes.post("/alerts/silences/{id}/expire", alertPages::expire);
 

@@ -10,6 +10,7 @@ import io.logcollect.console.auth.UserDirectory;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Optional;
 
 /**
@@ -21,10 +22,17 @@ public final class Guard {
 
     static final String VIEWER = "logcollect.viewer";
 
-    private final UserDirectory users;
+    /** The name a Prometheus scrape with the bearer token acts under. */
+    static final String SCRAPER = "prometheus";
 
-    public Guard(UserDirectory users) {
+    private final UserDirectory users;
+    private final byte[] metricsToken;
+
+    /** {@code metricsToken}: the bearer token that lets Prometheus read {@code /metrics} alone, or null. */
+    public Guard(UserDirectory users, char[] metricsToken) {
         this.users = users;
+        this.metricsToken = metricsToken == null || metricsToken.length == 0 ? null
+                : new String(metricsToken).getBytes(StandardCharsets.UTF_8);
     }
 
     public void before(Context ctx) {
@@ -41,6 +49,15 @@ public final class Guard {
                     + "load the page again");
         }
         if (login) {
+            return;
+        }
+        String authorization = ctx.header("Authorization");
+        if (path.equals("/metrics") && authorization != null) {
+            if (metricsToken == null || !authorization.startsWith("Bearer ") || !MessageDigest.isEqual(metricsToken,
+                    authorization.substring("Bearer ".length()).strip().getBytes(StandardCharsets.UTF_8))) {
+                throw new UnauthorizedResponse("wrong or no metrics token");
+            }
+            ctx.attribute(VIEWER, new Viewer(SCRAPER, Role.VIEWER, ""));
             return;
         }
         Optional<String> name = Sessions.user(ctx);

@@ -115,7 +115,8 @@ class ConsoleIT {
                         null, null, null, null, null, null, true),
                 "*,-logcollect-*,-.*", "logcollect-status-*", "logcollect-metrics-*",
                 Optional.of(new ConsoleSettings.ConnectCluster(java.net.URI.create(central.restUrl()), null, null)),
-                Optional.of(kafka.bootstrapServers()), "console-sink", "console-dlq", alerts);
+                Optional.of(kafka.bootstrapServers()), "console-sink", "console-dlq", alerts,
+                "scrape-token".toCharArray());
         console = ConsoleServer.start(settings);
         base = console.url();
         etcdStore = new EtcdStore(EtcdSettings.fromParameters(Map.of("endpoints", etcd.endpoint())));
@@ -234,7 +235,7 @@ class ConsoleIT {
                 new ConnectionSettings(List.of("http://127.0.0.1:" + closed), null, null, null, null, false, 2_000,
                         5_000, 4, null, null, null, null, null, null, null, true),
                 "*,-logcollect-*,-.*", "logcollect-status-*", "logcollect-metrics-*", Optional.empty(),
-                Optional.empty(), "console-sink", "console-dlq", AlertSettings.defaults()));
+                Optional.empty(), "console-sink", "console-dlq", AlertSettings.defaults(), null));
         try {
             Page page = Browser.newPage();
             page.navigate(blind.url() + "/login");
@@ -269,7 +270,7 @@ class ConsoleIT {
                 new ConnectionSettings(List.of(search.url()), null, null, null, null, false, 5_000, 30_000, 4, null,
                         null, null, null, null, null, null, true),
                 "*,-logcollect-*,-.*", "logcollect-status-*", "logcollect-metrics-*", Optional.empty(),
-                Optional.empty(), "console-sink", "console-dlq", AlertSettings.defaults()));
+                Optional.empty(), "console-sink", "console-dlq", AlertSettings.defaults(), null));
         try {
             Page page = Browser.newPage();
             page.navigate(own.url() + "/login");
@@ -532,6 +533,14 @@ class ConsoleIT {
                 return page.locator("#agents tbody tr").count() == 3;
             }, "the three hosts never showed online, each with its own files", "#agents");
             Browser.screenshot(page, "agents-fleet");
+            String metrics = scrape("scrape-token", 200);
+            for (int host = 1; host <= 3; host++) {
+                assertTrue(metrics.contains("logcollect_host_state{host=\"fleet-h" + host + "\",state=\"online\"} 1.0"),
+                        metrics);
+                assertTrue(metrics.contains("logcollect_host_files_tracked{host=\"fleet-h" + host + "\"} " + host
+                        + ".0"), metrics);
+            }
+            scrape("wrong-token", 401);
 
             workers.get(1).kill();
             long killed = System.nanoTime();
@@ -570,6 +579,11 @@ class ConsoleIT {
                 assertEquals(0, page.locator("#firing tr[data-subject='" + alive + "']").count(), alive + " fires");
             }
             Browser.screenshot(page, "alerts");
+            String firingMetrics = scrape("scrape-token", 200);
+            assertTrue(firingMetrics.contains("logcollect_host_state{host=\"fleet-h2\",state=\"offline\"} 1.0"),
+                    firingMetrics);
+            assertTrue(firingMetrics.matches("(?s).*logcollect_alerts_firing\\{rule=\"agent_offline\"} [1-9].*"),
+                    firingMetrics);
 
             workers.get(1).startProcess();
             awaitWebhook("agent_offline", "resolved", "fleet-h2");
@@ -877,7 +891,7 @@ class ConsoleIT {
                 new ConnectionSettings(List.of(search.url()), null, null, null, null, false, 5_000, 30_000, 4, null,
                         null, null, null, null, null, null, true),
                 "*,-logcollect-*,-.*", "logcollect-status-*", "logcollect-metrics-*", Optional.empty(),
-                Optional.empty(), "console-sink", "console-dlq", AlertSettings.defaults()));
+                Optional.empty(), "console-sink", "console-dlq", AlertSettings.defaults(), null));
         try {
             assertTrue(https.url().startsWith("https://127.0.0.1:"), https.url());
             java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
@@ -984,6 +998,16 @@ class ConsoleIT {
             return false;
         }, "no webhook told " + status + " " + rule + " for " + subject + " within 60 s; it received " + webhookBodies);
         return found[0];
+    }
+
+    /** {@code GET /metrics} as Prometheus does it, with a bearer token; its body. */
+    private static String scrape(String token, int expectedStatus) throws Exception {
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/metrics"))
+                        .header("Authorization", "Bearer " + token).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(expectedStatus, response.statusCode(), response.body());
+        return response.body();
     }
 
     /** {@link #await}, failing with what the page's {@code selector} showed last. */
