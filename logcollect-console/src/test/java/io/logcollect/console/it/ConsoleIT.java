@@ -8,6 +8,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
 import com.sun.net.httpserver.HttpServer;
+import io.logcollect.console.agents.AgentState;
 import io.logcollect.console.alerts.AlertRule;
 import io.logcollect.console.alerts.AlertSettings;
 import jakarta.mail.internet.MimeMessage;
@@ -15,6 +16,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Response;
 import com.microsoft.playwright.options.Cookie;
 import io.logcollect.console.ConsoleSettings;
+import io.logcollect.console.fleet.FleetSimulator;
 import io.logcollect.console.web.ConsoleServer;
 import io.logcollect.es.client.IndexTemplates;
 import io.logcollect.etcd.client.EtcdSettings;
@@ -562,14 +564,18 @@ class ConsoleIT {
             JsonNode fired = awaitWebhook("agent_offline", "firing", "fleet-h2");
             System.out.printf("agent_offline told by webhook %.1f s after kill -9%n", (System.nanoTime() - killed) / 1e9);
             assertEquals("http://console.test.invalid/alerts", fired.path("console").asText());
-            assertTrue(smtp.waitForIncomingEmail(30_000, 1), "no alert mail within 30 s");
-            MimeMessage mail = java.util.Arrays.stream(smtp.getReceivedMessages()).filter(m -> {
-                try {
-                    return m.getSubject().contains("agent_offline") && m.getSubject().contains("fleet-h2");
-                } catch (jakarta.mail.MessagingException e) {
-                    throw new IllegalStateException(e);
-                }
-            }).findFirst().orElseThrow(() -> new AssertionError("no mail about fleet-h2 going offline"));
+            MimeMessage[] mails = new MimeMessage[1];
+            await(Duration.ofSeconds(30), () -> {
+                mails[0] = java.util.Arrays.stream(smtp.getReceivedMessages()).filter(m -> {
+                    try {
+                        return m.getSubject().equals("[logcollect] FIRING 1 agent_offline: fleet-h2");
+                    } catch (jakarta.mail.MessagingException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }).findFirst().orElse(null);
+                return mails[0] != null;
+            }, "no mail about fleet-h2 going offline within 30 s");
+            MimeMessage mail = mails[0];
             assertEquals("ops@test.invalid", mail.getAllRecipients()[0].toString());
             assertTrue(GreenMailUtil.getBody(mail).contains("FIRING   fleet-h2: no worker registered"),
                     GreenMailUtil.getBody(mail));
@@ -635,6 +641,42 @@ class ConsoleIT {
         } finally {
             workers.forEach(ConnectWorker::stop);
             central.deleteConnector("fleet-sink");
+        }
+    }
+
+    /**
+     * Fifty simulated hosts (real leases in etcd, status records in the engine, two workers each) in every state:
+     * each state's filter lists exactly its hosts, and {@code /metrics} counts them the same.
+     */
+    @Test
+    void fiftySimulatedHostsEachShowTheirOwnState() throws Exception {
+        try (FleetSimulator fleet = new FleetSimulator(etcdStore, search, "logcollect-status-sim")) {
+            Map<AgentState, List<String>> expected = new java.util.EnumMap<>(AgentState.class);
+            expected.put(AgentState.ONLINE, fleet.add("sim", 30, AgentState.ONLINE));
+            for (AgentState state : List.of(AgentState.STALE, AgentState.FAILED, AgentState.OUTPUT_BLOCKED,
+                    AgentState.OFFLINE)) {
+                expected.put(state, fleet.add("sim", 5, state));
+            }
+            fleet.run();
+            Page page = logIn("vic");
+            long started = System.nanoTime();
+            page.navigate(base + "/agents?q=sim-");
+            System.out.printf("agents page of %d simulated hosts in %.0f ms%n", fleet.size(),
+                    (System.nanoTime() - started) / 1e6);
+            assertEquals(50, page.locator("#agents tbody tr").count());
+            for (Map.Entry<AgentState, List<String>> state : expected.entrySet()) {
+                page.navigate(base + "/agents?q=sim-&state=" + state.getKey().key());
+                Object shown = page.locator("#agents tbody tr").evaluateAll("rows => rows.map(r => r.dataset.host)");
+                assertEquals(state.getValue(), shown, state.getKey().label());
+            }
+            String metrics = scrape("scrape-token", 200);
+            for (Map.Entry<AgentState, List<String>> state : expected.entrySet()) {
+                for (String host : state.getValue()) {
+                    assertTrue(metrics.contains("logcollect_host_state{host=\"" + host + "\",state=\""
+                            + state.getKey().key() + "\"} 1.0"), host + " " + state.getKey().key());
+                }
+            }
+            page.context().close();
         }
     }
 
