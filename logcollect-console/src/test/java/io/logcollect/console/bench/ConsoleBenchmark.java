@@ -142,7 +142,7 @@ public final class ConsoleBenchmark {
         return weight;
     }
 
-    private static void logIn(HttpClient http, String base) throws Exception {
+    static void logIn(HttpClient http, String base) throws Exception {
         String form = http.send(HttpRequest.newBuilder(URI.create(base + "/login")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         Matcher token = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(form);
