@@ -1,13 +1,20 @@
 package io.logcollect.es.document;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * An index name format such as {@code {topic}-{yyyy.MM.dd}}: literal text, {@code {topic}} (the topic in lower
@@ -130,6 +137,43 @@ public final class IndexNameFormat {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * The last day an index of {@code topic} named {@code name} holds (its day; the last of its month or year for a
+     * monthly or yearly format), in the format's zone; empty when the name is not one this format gives the topic.
+     */
+    public Optional<LocalDate> lastDay(String topic, String name) {
+        if (!hasDate) {
+            return Optional.empty();
+        }
+        DateTimeFormatterBuilder parser = new DateTimeFormatterBuilder();
+        for (Object part : parts) {
+            if (part instanceof String literal) {
+                parser.appendLiteral(literal);
+            } else if (part == Placeholder.TOPIC) {
+                parser.appendLiteral(topic.toLowerCase(Locale.ROOT));
+            } else {
+                parser.append((DateTimeFormatter) part);
+            }
+        }
+        TemporalAccessor parsed;
+        try {
+            parsed = parser.toFormatter(Locale.ROOT).parse(name);
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+        ChronoField yearField = parsed.isSupported(ChronoField.YEAR) ? ChronoField.YEAR : ChronoField.YEAR_OF_ERA;
+        if (!parsed.isSupported(yearField)) {
+            return Optional.empty();
+        }
+        int year = parsed.get(yearField);
+        if (!parsed.isSupported(ChronoField.MONTH_OF_YEAR)) {
+            return Optional.of(LocalDate.of(year, 12, 31));
+        }
+        YearMonth month = YearMonth.of(year, parsed.get(ChronoField.MONTH_OF_YEAR));
+        return Optional.of(parsed.isSupported(ChronoField.DAY_OF_MONTH)
+                ? month.atDay(parsed.get(ChronoField.DAY_OF_MONTH)) : month.atEndOfMonth());
     }
 
     public boolean hasDate() {

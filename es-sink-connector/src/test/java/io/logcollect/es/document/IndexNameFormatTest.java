@@ -3,8 +3,10 @@ package io.logcollect.es.document;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -53,5 +55,23 @@ class IndexNameFormatTest {
         assertThrows(IllegalArgumentException.class, () -> IndexNameFormat.parse("Logs-{topic}", ZoneOffset.UTC));
         assertThrows(IllegalArgumentException.class, () -> IndexNameFormat.parse("{topic}-{HH:mm:ss.SSS}", ZoneOffset.UTC));
         assertThrows(IllegalArgumentException.class, () -> IndexNameFormat.parse("{topic}-{bbb}", ZoneOffset.UTC));
+    }
+
+    @Test
+    void theLastDayOfAnIndexIsReadBackFromItsNameForItsTopicOnly() {
+        IndexNameFormat daily = IndexNameFormat.parse("{topic}-{yyyy.MM.dd}", ZoneOffset.UTC);
+        assertEquals(Optional.of(LocalDate.of(2026, 11, 24)), daily.lastDay("web_log", "web_log-2026.11.24"));
+        assertEquals(Optional.of(LocalDate.of(2026, 11, 24)), daily.lastDay("Web_Log", "web_log-2026.11.24"));
+        assertEquals(Optional.empty(), daily.lastDay("web", "web_log-2026.11.24"), "another topic's index");
+        assertEquals(Optional.empty(), daily.lastDay("web", "web-log-2026.11.24"), "a topic whose name begins so");
+        assertEquals(Optional.empty(), daily.lastDay("web_log", "web_log-2026.11.24-copy"));
+        assertEquals(Optional.empty(), daily.lastDay("web_log", "web_log-archive"));
+        assertEquals(Optional.empty(), daily.lastDay("web_log", "web_log-2026.13.01"));
+
+        IndexNameFormat monthly = IndexNameFormat.parse("logs-{topic}-{yyyy-MM}", ZoneOffset.UTC);
+        assertEquals(Optional.of(LocalDate.of(2026, 2, 28)), monthly.lastDay("web", "logs-web-2026-02"),
+                "a monthly index holds its month: its last day is the month's");
+        IndexNameFormat undated = IndexNameFormat.parse("{topic}", ZoneOffset.UTC);
+        assertEquals(Optional.empty(), undated.lastDay("web", "web"));
     }
 }
