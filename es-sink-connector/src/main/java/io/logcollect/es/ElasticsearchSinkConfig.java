@@ -12,6 +12,7 @@ import org.apache.kafka.common.config.types.Password;
 import java.net.URI;
 import java.time.DateTimeException;
 import java.time.ZoneId;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,6 +49,8 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
     public static final String INDEX_DATE_ZONE = "index.date.zone";
     public static final String DATA_STREAM_ENABLED = "data.stream.enabled";
     public static final String INDEX_TEMPLATE_INSTALL = "index.template.install";
+    public static final String INDEX_RETENTION_DAYS = "index.retention.days";
+    public static final String INDEX_RETENTION_CHECK_INTERVAL_MS = "index.retention.check.interval.ms";
     public static final String INDEX_TEMPLATE_NAME = "index.template.name";
     public static final String INDEX_TEMPLATE_PATTERNS = "index.template.patterns";
     public static final String INDEX_TEMPLATE_PRIORITY = "index.template.priority";
@@ -206,6 +209,14 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
                         + " log.offset long, every labels.* keyword. Explicit mapping halves the engine's CPU per"
                         + " document compared with dynamic mapping.", INDEX_GROUP, ++order, Width.SHORT,
                 "Install template");
+        def.define(INDEX_RETENTION_DAYS, Type.INT, 30, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+                "Days an index is kept after its day: the tasks delete the dated indices of their topics (names"
+                        + " index.name.format gives them) on the first day after. 0: keep forever. A topic can have"
+                        + " its own: index.retention.days.<topic>=7. Data streams are not swept.", INDEX_GROUP,
+                ++order, Width.SHORT, "Retention (days)");
+        def.define(INDEX_RETENTION_CHECK_INTERVAL_MS, Type.LONG, 3_600_000L, ConfigDef.Range.atLeast(1_000L),
+                Importance.LOW, "How often each task looks for indices past their retention (the first time a"
+                        + " minute after it starts).", INDEX_GROUP, ++order, Width.SHORT, "Retention check interval");
         def.define(INDEX_TEMPLATE_NAME, Type.STRING, "", Importance.LOW,
                 "Name of the index template installed. Empty: logcollect-<connector name>, so that connectors"
                         + " writing different topics keep their own templates.", INDEX_GROUP, ++order, Width.SHORT,
@@ -434,6 +445,24 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
                 : dataStreamType() + "-" + getString(DATA_STREAM_DATASET).trim() + "-"
                 + getString(DATA_STREAM_NAMESPACE).trim().replace("${topic}", "{topic}");
         return IndexNameFormat.parse(format, ZoneId.of(getString(INDEX_DATE_ZONE)));
+    }
+
+    /** {@code index.retention.days.<topic>} overrides, by topic; a value that is not a whole number is refused. */
+    public Map<String, Integer> retentionDaysByTopic() {
+        Map<String, Integer> days = new HashMap<>();
+        originalsWithPrefix(INDEX_RETENTION_DAYS + ".").forEach((topic, value) -> {
+            try {
+                int parsed = Integer.parseInt(String.valueOf(value).trim());
+                if (parsed < 0) {
+                    throw new NumberFormatException();
+                }
+                days.put(topic, parsed);
+            } catch (NumberFormatException e) {
+                throw new ConfigException(INDEX_RETENTION_DAYS + "." + topic, value, "must be a whole number of days,"
+                        + " 0 or more");
+            }
+        });
+        return days;
     }
 
     public boolean dataStreams() {

@@ -9,9 +9,12 @@ import io.logcollect.es.delivery.SinkDelivery;
 import io.logcollect.es.delivery.SinkStatus;
 import io.logcollect.es.document.IndexNameFormat;
 import io.logcollect.es.document.RecordConverter;
+import io.logcollect.es.retention.IndexRetention;
+import io.logcollect.es.retention.RetentionSchedule;
 import io.logcollect.host.HostIdentity;
 import io.logcollect.search.client.ConnectionSettings;
 import io.logcollect.search.client.EngineInfo;
+import io.logcollect.search.client.SearchAdmin;
 import io.logcollect.search.client.SearchClients;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -25,10 +28,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.ZoneId;
 import java.util.Collection;
 import java.util.Map;
+import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * Writes records to Elasticsearch or OpenSearch: sets up the REST client, the index template and a
@@ -43,6 +50,9 @@ public class ElasticsearchSinkTask extends SinkTask {
     private RestClient client;
     private SinkDelivery delivery;
     private SinkMetrics.Registration metrics;
+    private RetentionSchedule retention;
+    /** The topics of the partitions assigned now, for the retention sweeps' thread (the consumer is not shared). */
+    private final Set<String> assignedTopics = ConcurrentHashMap.newKeySet();
 
     @Override
     public String version() {
@@ -107,6 +117,21 @@ public class ElasticsearchSinkTask extends SinkTask {
         metrics.watch(engine, delivery.ledger());
         delivery.use(engine);
         engine.start();
+        retention = retention(config, indexNames);
+    }
+
+    /** The sweeps of indices past index.retention.days, unless every topic keeps its indices forever. */
+    private RetentionSchedule retention(ElasticsearchSinkConfig config, IndexNameFormat indexNames) {
+        int days = config.getInt(ElasticsearchSinkConfig.INDEX_RETENTION_DAYS);
+        Map<String, Integer> byTopic = config.retentionDaysByTopic();
+        if (config.dataStreams() || !indexNames.hasDate() || days == 0 && byTopic.values().stream()
+                .allMatch(d -> d == 0)) {
+            return null;
+        }
+        IndexRetention sweeps = new IndexRetention(new SearchAdmin(client), indexNames, days, byTopic,
+                Clock.system(ZoneId.of(config.getString(ElasticsearchSinkConfig.INDEX_DATE_ZONE))));
+        return RetentionSchedule.start(name, sweeps, () -> Set.copyOf(assignedTopics),
+                config.getLong(ElasticsearchSinkConfig.INDEX_RETENTION_CHECK_INTERVAL_MS));
     }
 
     /** The task names itself as the tail's tasks do: one host identity, the worker's id, connector and task. */
@@ -204,15 +229,26 @@ public class ElasticsearchSinkTask extends SinkTask {
     @Override
     public void open(Collection<TopicPartition> partitions) {
         delivery.opened(partitions);
+        assignedTopics.addAll(topics(partitions));
     }
 
     @Override
     public void close(Collection<TopicPartition> partitions) {
         delivery.revoked(partitions);
+        Set<TopicPartition> remaining = new HashSet<>(context.assignment());
+        remaining.removeAll(partitions);
+        assignedTopics.retainAll(topics(remaining));
+    }
+
+    private static Set<String> topics(Collection<TopicPartition> partitions) {
+        return partitions.stream().map(TopicPartition::topic).collect(Collectors.toCollection(HashSet::new));
     }
 
     @Override
     public void stop() {
+        if (retention != null) {
+            retention.close();
+        }
         if (delivery != null) {
             delivery.stop();
         }

@@ -13,6 +13,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +28,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 /** What the integration tests share: ECS log records like the tail source writes, connector configs, waits. */
 final class SinkFixtures {
 
-    /** The three days the records' timestamps fall on, one index each with the default format. */
-    static final List<String> DAYS = List.of("2026.11.22", "2026.11.23", "2026.11.24");
-    private static final long DAY0 = Instant.parse("2026-11-22T00:00:00Z").toEpochMilli();
+    /**
+     * The first of the three days the records' timestamps fall on: days before the test's, not fixed dates, so that
+     * no sink's index.retention.days ever finds them past their retention on a later day.
+     */
+    private static final LocalDate FIRST_DAY = LocalDate.now(ZoneOffset.UTC).minusDays(3);
+    /** The three days, one index each with the default format. */
+    static final List<String> DAYS = List.of(0, 1, 2).stream()
+            .map(d -> FIRST_DAY.plusDays(d).format(DateTimeFormatter.ofPattern("yyyy.MM.dd"))).toList();
+    private static final long DAY0 = FIRST_DAY.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
     private static final long DAY_MS = 86_400_000L;
 
     private SinkFixtures() {

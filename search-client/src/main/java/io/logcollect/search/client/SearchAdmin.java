@@ -11,7 +11,9 @@ import org.elasticsearch.client.RestClient;
 import org.apache.http.util.EntityUtils;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 
 /**
  * The few non-bulk calls the sink makes: detecting the engine's flavour and version, and installing the index
@@ -85,6 +87,43 @@ public final class SearchAdmin {
     private static SearchEngineException unauthorized() {
         return new SearchEngineException("the search engine refused the credentials (HTTP 401): check"
                 + " connection.username and connection.password, or connection.api.key", 401);
+    }
+
+    /** The names of the indices matching {@code pattern} (open or closed), e.g. {@code web_log-*}. */
+    public List<String> indices(String pattern) throws IOException {
+        Request request = new Request("GET", "/_cat/indices/" + pattern);
+        request.addParameter("format", "json");
+        request.addParameter("h", "index");
+        request.addParameter("expand_wildcards", "open,closed");
+        List<String> names = new ArrayList<>();
+        try {
+            JsonNode rows = MAPPER.readTree(EntityUtils.toString(client.performRequest(request).getEntity()));
+            rows.forEach(row -> names.add(row.path("index").asText()));
+        } catch (ResponseException e) {
+            int status = e.getResponse().getStatusLine().getStatusCode();
+            if (status == 404) {
+                return names;
+            }
+            throw status == 401 ? unauthorized() : new SearchEngineException("cannot list the indices " + pattern
+                    + " (HTTP " + status + ")", status);
+        }
+        return names;
+    }
+
+    /** Deletes an index by its name; false when it was already gone. */
+    public boolean deleteIndex(String name) throws IOException {
+        try {
+            client.performRequest(new Request("DELETE", "/" + name));
+            return true;
+        } catch (ResponseException e) {
+            int status = e.getResponse().getStatusLine().getStatusCode();
+            if (status == 404) {
+                return false;
+            }
+            throw status == 401 ? unauthorized() : new SearchEngineException("cannot delete index " + name + " (HTTP "
+                    + status + ")" + (status == 403 ? ": grant the delete_index privilege on the sink's indices,"
+                    + " or set index.retention.days=0" : ""), status);
+        }
     }
 
     /** Creates or replaces an index template ({@code _index_template}, or the legacy {@code _template}). */
