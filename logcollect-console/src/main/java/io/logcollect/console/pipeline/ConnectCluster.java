@@ -20,6 +20,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /** The central Connect cluster's REST API: connectors with their tasks' states, and restarting a task. */
 public final class ConnectCluster {
@@ -71,6 +72,14 @@ public final class ConnectCluster {
         }
         connectors.sort(java.util.Comparator.comparing(Connector::name));
         return connectors;
+    }
+
+    /** A connector's configuration (the keys as given; the caller must not show it: it can hold secrets). */
+    public Map<String, String> config(String connector) throws IOException {
+        Map<String, String> config = new TreeMap<>();
+        get("connectors/" + encode(connector) + "/config").properties()
+                .forEach(entry -> config.put(entry.getKey(), entry.getValue().asText()));
+        return config;
     }
 
     public void restartTask(String connector, int task) throws IOException {

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,13 +29,15 @@ public final class PipelinePages {
     private final Optional<ConnectCluster> connect;
     private final Optional<SinkBacklog> backlog;
     private final SinkLedgers ledgers;
+    private final IndexFamilies indices;
     private final Templates templates;
 
     public PipelinePages(Optional<ConnectCluster> connect, Optional<SinkBacklog> backlog, SinkLedgers ledgers,
-                         Templates templates) {
+                         IndexFamilies indices, Templates templates) {
         this.connect = connect;
         this.backlog = backlog;
         this.ledgers = ledgers;
+        this.indices = indices;
         this.templates = templates;
     }
 
@@ -75,7 +78,32 @@ public final class PipelinePages {
         }
         model.put("ledgers", ledgerList);
         model.put("ledgersError", ledgersError);
+        List<IndexFamilies.Family> families = List.of();
+        String indicesError = "";
+        try {
+            families = indices.read(sinkConfigs(connectors));
+        } catch (IOException | RuntimeException e) {
+            indicesError = "the search engine did not answer; the console's log has the details";
+            log.warn("Cannot list the index families: {}", e.toString());
+        }
+        model.put("families", families);
+        model.put("indicesError", indicesError);
         templates.render(ctx, "pipeline.jte", model);
+    }
+
+    /** The configs of the cluster's sink connectors, for the retention of each index family; none it cannot read. */
+    private List<Map<String, String>> sinkConfigs(List<ConnectCluster.Connector> connectors) {
+        List<Map<String, String>> configs = new ArrayList<>();
+        for (ConnectCluster.Connector connector : connectors) {
+            if (connector.type().equals("sink")) {
+                try {
+                    configs.add(connect.orElseThrow().config(connector.name()));
+                } catch (IOException e) {
+                    log.debug("Cannot read the config of {}: {}", connector.name(), e.toString());
+                }
+            }
+        }
+        return configs;
     }
 
     /** POST: restarts one task of a connector (editor). */

@@ -17,6 +17,7 @@ import io.logcollect.console.agents.AgentPages;
 import io.logcollect.console.auth.LoginThrottle;
 import io.logcollect.console.auth.UserDirectory;
 import io.logcollect.console.pipeline.ConnectCluster;
+import io.logcollect.console.pipeline.IndexFamilies;
 import io.logcollect.console.pipeline.PipelinePages;
 import io.logcollect.console.pipeline.SinkLedgers;
 import io.logcollect.console.pipeline.SinkBacklog;
@@ -98,7 +99,8 @@ public final class ConsoleServer {
         AgentPages agentPages = new AgentPages(agents, templates);
         SearchPages searchPages = new SearchPages(logSearch, templates);
         PipelinePages pipelinePages = new PipelinePages(connect, backlog,
-                new SinkLedgers(search, settings.statusIndex()), templates);
+                new SinkLedgers(search, settings.statusIndex()), new IndexFamilies(search, settings.searchIndex() + ","
+                + settings.statusIndex() + "," + settings.metricsIndex()), templates);
 
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;

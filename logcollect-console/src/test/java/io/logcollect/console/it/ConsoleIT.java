@@ -870,7 +870,8 @@ class ConsoleIT {
     void thePipelineShowsConnectorsTasksLagAndTheDeadLettersErrors() {
         central.putConnector("console-pipeline-sink", Map.of("connector.class",
                 "io.logcollect.es.ElasticsearchSinkConnector", "tasks.max", "1", "topics", "console_pipeline",
-                "connection.url", search.url(), "status.interval.ms", "1000"));
+                "connection.url", search.url(), "status.interval.ms", "1000", "index.retention.days.console_pipeline",
+                "14"));
         central.awaitRunning("console-pipeline-sink", 1, Duration.ofMinutes(1));
         try (KafkaProducer<String, String> producer = kafka.producer(Map.of())) {
             for (int i = 0; i < 3; i++) {
@@ -903,6 +904,13 @@ class ConsoleIT {
         assertEquals(List.of("3", "3", "0", "0", "0", "0", "console_pipeline-0@3"),
                 ledger.allTextContents().subList(2, 9), "received, acknowledged, dead-lettered, dropped, let go, open,"
                         + " committable");
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        List<String> family = List.of("console_pipeline", "1", "3", today, today, "14 days");
+        awaitShowing(page, Duration.ofSeconds(30), () -> {
+            page.reload();
+            return family.equals(page.locator("#indices tr[data-family='console_pipeline'] td").allTextContents()
+                    .stream().filter(cell -> !cell.endsWith(" MB")).toList());
+        }, "the index family console_pipeline: 1 index, 3 documents, today, 14 days", "#indices");
         Browser.screenshot(page, "pipeline");
         page.context().close();
         central.deleteConnector("console-pipeline-sink");
