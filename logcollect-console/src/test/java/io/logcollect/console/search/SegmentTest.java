@@ -22,6 +22,19 @@ class SegmentTest {
                 Segment.split("\u001b[31mred\u001b[0m\tnext\nline\u0000\u007f", 100));
     }
 
+    /**
+     * A right-to-left override in a log line would make the page show a different text than the line holds
+     * ({@code evil\u202Etxt.exe} reads as {@code evilexe.txt}); C1 controls (NEL, CSI) act on terminals. Each
+     * shows as its code point, and does nothing.
+     */
+    @Test
+    void bidiControlsAndC1ControlsAreShownAsTheirCodePoints() {
+        assertEquals(List.of(new Segment("evil[U+202E]txt.exe [U+2066]a[U+2069] [U+200F]b[U+061C] c[U+0085]d[U+009B]31m",
+                false)), Segment.split("evil\u202Etxt.exe \u2066a\u2069 \u200Fb\u061C c\u0085d\u009B31m", 100));
+        assertEquals(List.of(new Segment("\u00e9t\u00e9 \u05e9\u05dc\u05d5\u05dd", false)),
+                Segment.split("\u00e9t\u00e9 \u05e9\u05dc\u05d5\u05dd", 100), "letters of any script stay");
+    }
+
     @Test
     void aLongLineIsCutAtTheLimitNotCountingMarkers() {
         assertEquals(List.of(new Segment("ab", false), new Segment("cd", true)),
