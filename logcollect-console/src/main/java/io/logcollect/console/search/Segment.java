@@ -29,7 +29,7 @@ public record Segment(String text, boolean marked) {
                 marked = c == MARK_START.charAt(0);
                 continue;
             }
-            current.append(visible(c));
+            appendVisible(current, c);
             shown++;
         }
         if (!current.isEmpty()) {
@@ -40,25 +40,33 @@ public record Segment(String text, boolean marked) {
 
     /**
      * Control characters shown as their Unicode pictures (ESC as ␛), so terminal escape sequences in a line are
-     * seen for what they are and do nothing. Tabs and line breaks stay.
+     * seen for what they are and do nothing. Tabs and line breaks stay. C1 controls (which act on terminals too)
+     * and the bidirectional controls (which would make the page show another text than the line holds, such as
+     * {@code evil\u202Etxt.exe} reading {@code evilexe.txt}) are shown as their code points, {@code [U+202E]}.
      */
-    static char visible(char c) {
+    private static void appendVisible(StringBuilder out, char c) {
         if (c == '\t' || c == '\n') {
-            return c;
+            out.append(c);
+        } else if (c < 0x20) {
+            out.append((char) (0x2400 + c));
+        } else if (c == 0x7f) {
+            out.append('\u2421');
+        } else if (c >= 0x80 && c <= 0x9f || bidiControl(c)) {
+            out.append(String.format("[U+%04X]", (int) c));
+        } else {
+            out.append(c);
         }
-        if (c < 0x20) {
-            return (char) (0x2400 + c);
-        }
-        if (c == 0x7f) {
-            return '\u2421';
-        }
-        return c;
+    }
+
+    private static boolean bidiControl(char c) {
+        return c >= 0x202a && c <= 0x202e || c >= 0x2066 && c <= 0x2069 || c == 0x200e || c == 0x200f
+                || c == 0x061c;
     }
 
     static String visible(String text) {
         StringBuilder out = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
-            out.append(visible(text.charAt(i)));
+            appendVisible(out, text.charAt(i));
         }
         return out.toString();
     }
