@@ -697,6 +697,31 @@ class ConsoleIT {
     }
 
     /**
+     * An index whose {@code @timestamp} is text cannot be sorted: its shard fails while the others answer. The page
+     * says the results are incomplete, and why, instead of showing them as the whole answer.
+     */
+    @Test
+    void resultsWithAFailedShardAreShownAsIncomplete() {
+        String broken = "console_textstamp-2026.12.04";
+        search.http().put("/" + broken, Map.of("mappings", Map.of("properties", Map.of("@timestamp",
+                Map.of("type", "text"), "message", Map.of("type", "text"))))).expectOk();
+        search.bulk("{\"index\":{\"_index\":\"" + broken + "\"}}\n{\"@timestamp\":\"" + Instant.now()
+                + "\",\"message\":\"bulk line 1\"}\n");
+        search.refresh(broken);
+        try {
+            Page page = logIn("vic");
+            page.navigate(base + "/search?q=%22bulk+line+11999%22&range=24h");
+            assertEquals("1", page.textContent("#total").strip(), "the other indices still answer");
+            assertTrue(page.textContent("#incomplete").startsWith("These results are incomplete: 1 of "),
+                    page.textContent("#incomplete"));
+            assertTrue(page.textContent("#incomplete").contains(broken), page.textContent("#incomplete"));
+            page.context().close();
+        } finally {
+            search.http().send("DELETE", "/" + broken, null, null);
+        }
+    }
+
+    /**
      * A host's charts draw the disk and network counters, cumulative as Metricbeat's, as rates per second (so the
      * unit does not change with the range), the host's network total from its per-period deltas, one chosen
      * interface from its counters, and the used share of each file system.
