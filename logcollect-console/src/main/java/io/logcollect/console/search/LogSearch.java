@@ -31,6 +31,9 @@ import java.util.TreeSet;
  */
 public final class LogSearch {
 
+    /** How long the engine may search before it answers with what it has (shown as incomplete). */
+    static final String SEARCH_TIMEOUT = "20s";
+
     /** Characters of a message shown in a list; the document page shows it whole. */
     public static final int SHOWN_CHARACTERS = 4_000;
     /** How far before and after a line its surrounding lines are looked for. */
@@ -71,6 +74,7 @@ public final class LogSearch {
         ObjectNode body = MAPPER.createObjectNode();
         body.put("size", size);
         body.put("track_total_hits", true);
+        body.put("timeout", SEARCH_TIMEOUT);
         body.set("query", query.toEngineQuery());
         body.set("sort", sort("desc"));
         opened.ifPresent(id -> body.putObject("pit").put("id", id).put("keep_alive", POINT_IN_TIME_KEEP_ALIVE));
@@ -130,7 +134,8 @@ public final class LogSearch {
                 : Optional.empty();
         Optional<String> nextPointInTime = response.hasNonNull("pit_id")
                 ? Optional.of(response.get("pit_id").asText()) : pit;
-        return new SearchResult(total, lines, fields, next, nextPointInTime, Optional.empty(), engineMillis);
+        return new SearchResult(total, lines, fields, next, nextPointInTime, Optional.empty(), engineMillis,
+                Completeness.of(response));
     }
 
     /** Hits over time in about {@value #MAX_BUCKETS} buckets or fewer, empty buckets included. */
@@ -146,6 +151,7 @@ public final class LogSearch {
         ObjectNode body = MAPPER.createObjectNode();
         body.put("size", 0);
         body.put("track_total_hits", true);
+        body.put("timeout", SEARCH_TIMEOUT);
         body.set("query", query.toEngineQuery());
         ObjectNode histogram = body.putObject("aggs").putObject("hits").putObject("date_histogram");
         histogram.put("field", "@timestamp").put("fixed_interval", (interval / 1000) + "s").put("min_doc_count", 0);
