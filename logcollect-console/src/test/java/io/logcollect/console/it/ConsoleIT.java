@@ -697,6 +697,53 @@ class ConsoleIT {
     }
 
     /**
+     * A point in time names its own indices: one from the URL that the console did not open must not be searched
+     * (here one opened on an index outside search.index). And a session pages in one point in time at a time: the
+     * next search's closes the one before.
+     */
+    @Test
+    void onlyTheConsolesOwnPointsInTimeAreSearchedAndASessionHoldsOne() {
+        String secret = ".pit-secret";
+        search.http().put("/" + secret, Map.of("mappings", IndexTemplates.logMapping())).expectOk();
+        search.bulk("{\"index\":{\"_index\":\"" + secret + "\"}}\n" + document(Instant.now().minusSeconds(3600),
+                "web-1", "/var/log/secret.log", 0, "forgedpit secret line"));
+        search.refresh(secret);
+        String forged = search.http().send("POST", "/" + secret + "/_search/point_in_time?keep_alive=5m", null, null)
+                .json().path("pit_id").asText();
+        try {
+            Page page = logIn("vic");
+            page.navigate(base + "/search?q=bulk&range=24h");
+            String older = page.getAttribute("#older", "href");
+            String cursor = older.replaceAll(".*[?&]after=([^&]*).*", "$1");
+            page.navigate(base + "/search?q=forgedpit&range=24h&after=" + cursor + "&pit="
+                    + java.net.URLEncoder.encode(forged, StandardCharsets.UTF_8));
+            assertEquals("0", page.textContent("#total").strip(), "a point in time from the URL was searched");
+            assertFalse(page.content().contains("forgedpit secret line"));
+
+            // the session pages in one point in time now (the one opened instead of the forged one)
+            int before = openPointsInTime();
+            page.navigate(base + "/search?q=bulk&range=24h");
+            page.click("#older");
+            page.waitForURL(url -> url.contains("pit="));
+            assertEquals(before, openPointsInTime(), "a new search's paging left the session's previous point in time"
+                    + " open");
+            page.navigate(base + "/search?q=line&range=24h");
+            page.click("#older");
+            page.waitForURL(url -> url.contains("pit=") && url.contains("q=line"));
+            assertEquals(before, openPointsInTime(), "a new search's paging left the session's previous point in time"
+                    + " open");
+            page.context().close();
+        } finally {
+            search.http().send("DELETE", "/" + secret, null, null);
+        }
+    }
+
+    /** The points in time open on the search node now. */
+    private static int openPointsInTime() {
+        return search.http().get("/_search/point_in_time/_all").json().path("pits").size();
+    }
+
+    /**
      * An index whose {@code @timestamp} is text cannot be sorted: its shard fails while the others answer. The page
      * says the results are incomplete, and why, instead of showing them as the whole answer.
      */
