@@ -14,6 +14,8 @@ import org.elasticsearch.client.RestClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -37,7 +39,7 @@ public final class LogSearch {
     /** Characters of a message shown in a list; the document page shows it whole. */
     public static final int SHOWN_CHARACTERS = 4_000;
     /** How far before and after a line its surrounding lines are looked for. */
-    private static final java.time.Duration SURROUNDING_WINDOW = java.time.Duration.ofDays(1);
+    private static final Duration SURROUNDING_WINDOW = Duration.ofDays(1);
     static final List<String> SIDEBAR_FIELDS = List.of("host.name", "log.file.path");
     private static final long[] INTERVALS = {1_000, 5_000, 10_000, 30_000, 60_000, 300_000, 600_000, 1_800_000,
             3_600_000, 10_800_000, 43_200_000, 86_400_000, 604_800_000};
@@ -51,15 +53,17 @@ public final class LogSearch {
     private static final int HIGHLIGHT_LIMIT = 500_000;
 
     /** How long a point in time opened for paging lives after each page. */
-    private static final String POINT_IN_TIME_KEEP_ALIVE = "5m";
 
     private volatile EngineInfo engine;
     private volatile List<String> labelFields = List.of();
     private volatile long labelFieldsRead;
 
+    private final PointsInTime pointsInTime;
+
     public LogSearch(RestClient client, String index) {
         this.client = client;
         this.index = index;
+        this.pointsInTime = new PointsInTime(client, index, this::engine, Clock.systemUTC());
     }
 
     /**
@@ -67,17 +71,18 @@ public final class LogSearch {
      * after the first are read in a point in time where the engine has one ({@code pointInTime}: the one the
      * previous page opened, or a new one), so paging deep sees one unchanging set of documents.
      */
-    public SearchResult search(LogQuery query, int size, Optional<String> after, Optional<String> pointInTime)
-            throws IOException {
+    public SearchResult search(LogQuery query, int size, Optional<String> after, Optional<String> pointInTime,
+                               String session) throws IOException {
         Optional<ArrayNode> cursor = after.flatMap(LogSearch::decodeCursor);
-        Optional<String> opened = cursor.isPresent() ? pointInTime.or(this::openPointInTime) : Optional.empty();
+        Optional<String> opened = cursor.isPresent()
+                ? pointInTime.flatMap(pointsInTime::ours).or(pointsInTime::open) : Optional.empty();
         ObjectNode body = MAPPER.createObjectNode();
         body.put("size", size);
         body.put("track_total_hits", true);
         body.put("timeout", SEARCH_TIMEOUT);
         body.set("query", query.toEngineQuery());
         body.set("sort", sort("desc"));
-        opened.ifPresent(id -> body.putObject("pit").put("id", id).put("keep_alive", POINT_IN_TIME_KEEP_ALIVE));
+        opened.ifPresent(id -> body.putObject("pit").put("id", id).put("keep_alive", PointsInTime.KEEP_ALIVE));
         cursor.ifPresent(values -> body.set("search_after", opened.isPresent() ? inPointInTime(values)
                 : withoutTiebreaker(values)));
         Optional<String> pit = opened;
@@ -134,6 +139,7 @@ public final class LogSearch {
                 : Optional.empty();
         Optional<String> nextPointInTime = response.hasNonNull("pit_id")
                 ? Optional.of(response.get("pit_id").asText()) : pit;
+        nextPointInTime.ifPresent(id -> pointsInTime.use(session, id));
         return new SearchResult(total, lines, fields, next, nextPointInTime, Optional.empty(), engineMillis,
                 Completeness.of(response));
     }
@@ -303,24 +309,6 @@ public final class LogSearch {
     private JsonNode search(ObjectNode body) throws IOException {
         return body.has("pit") ? SearchRequests.searchPointInTime(client, body)
                 : SearchRequests.search(client, index, body);
-    }
-
-    /** A new point in time over the log indices; empty where the engine has none or refuses one. */
-    private Optional<String> openPointInTime() {
-        Optional<EngineInfo.PointInTime> kind = engine().flatMap(EngineInfo::pointInTime);
-        if (kind.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            Request request = new Request("POST", "/" + index + "/" + kind.get().path());
-            request.addParameter("keep_alive", POINT_IN_TIME_KEEP_ALIVE);
-            request.addParameter("ignore_unavailable", "true");
-            request.addParameter("allow_no_indices", "true");
-            JsonNode id = SearchRequests.read(client.performRequest(request)).path(kind.get().idField());
-            return id.isTextual() ? Optional.of(id.asText()) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
     }
 
     /**

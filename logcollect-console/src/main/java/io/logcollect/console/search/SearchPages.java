@@ -36,7 +36,7 @@ public final class SearchPages {
         Optional<String> after = Optional.ofNullable(ctx.queryParam("after")).filter(a -> !a.isBlank());
         int size = size(ctx);
         Optional<String> pointInTime = Optional.ofNullable(ctx.queryParam("pit")).filter(p -> !p.isBlank());
-        SearchResult result = search.search(query, size, after, pointInTime);
+        SearchResult result = search.search(query, size, after, pointInTime, ctx.req().getSession().getId());
         if (result.error().isPresent()) {
             ctx.status(400);
         }

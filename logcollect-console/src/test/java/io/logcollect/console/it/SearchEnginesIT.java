@@ -83,7 +83,7 @@ class SearchEnginesIT {
             LogQuery all = query(Map.of("q", "engine", "range", "24h"));
 
             List<String> paged = new ArrayList<>();
-            SearchResult page = search.search(all, 500, Optional.empty(), Optional.empty());
+            SearchResult page = search.search(all, 500, Optional.empty(), Optional.empty(), "engines");
             assertEquals(LINES, page.total());
             assertEquals(List.of("labels.app"), page.fields().stream().map(SearchResult.FieldValues::field)
                     .filter(f -> f.startsWith("labels.")).toList());
@@ -93,7 +93,7 @@ class SearchEnginesIT {
                 if (page.next().isEmpty()) {
                     break;
                 }
-                page = search.search(all, 500, page.next(), page.pointInTime());
+                page = search.search(all, 500, page.next(), page.pointInTime(), "engines");
                 pointInTime |= page.pointInTime().isPresent();
             }
             List<String> expected = new ArrayList<>();
@@ -105,7 +105,7 @@ class SearchEnginesIT {
                     (LINES + 499) / 500, pointInTime);
 
             SearchResult timeouts = search.search(query(Map.of("q", "timeout", "range", "24h")), 50,
-                    Optional.empty(), Optional.empty());
+                    Optional.empty(), Optional.empty(), "engines");
             assertEquals(LINES / 100, timeouts.total());
             assertEquals(new Segment("timeout", true), timeouts.lines().get(0).segments().get(1));
 
@@ -124,7 +124,7 @@ class SearchEnginesIT {
                     tail.lines().stream().map(SearchEnginesIT::text).toList());
 
             SearchResult refused = search.search(query(Map.of("q", "message:(", "mode", "lucene", "range", "24h")),
-                    50, Optional.empty(), Optional.empty());
+                    50, Optional.empty(), Optional.empty(), "engines");
             assertTrue(refused.error().isPresent() && !refused.error().get().isBlank(), refused.toString());
         } finally {
             if (stopAfter) {
