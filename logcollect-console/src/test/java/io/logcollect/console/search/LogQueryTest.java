@@ -76,4 +76,21 @@ class LogQueryTest {
         assertTrue(LogSearch.decodeCursor(java.util.Base64.getUrlEncoder().encodeToString("{\"a\":1}".getBytes()))
                 .isEmpty());
     }
+
+    /**
+     * What one viewer's query may cost the engine: the simple mode takes words, phrases and exclusions, not prefix
+     * or fuzzy terms (a one-letter prefix expands to every term of the index); the Lucene mode refuses leading
+     * wildcards and bounds regexes and fuzzy terms.
+     */
+    @Test
+    void queriesCannotAskTheEngineForUnboundedWork() {
+        com.fasterxml.jackson.databind.JsonNode simple = parse(Map.of("q", "a* err~2 \"x y\" -z"), List.of())
+                .toEngineQuery().at("/bool/must/0/simple_query_string");
+        assertEquals("AND|OR|NOT|PHRASE|PRECEDENCE|WHITESPACE|ESCAPE", simple.path("flags").asText(), simple.toString());
+        com.fasterxml.jackson.databind.JsonNode lucene = parse(Map.of("q", "message:/.*x.*/", "mode", "lucene"),
+                List.of()).toEngineQuery().at("/bool/must/0/query_string");
+        assertEquals(false, lucene.path("allow_leading_wildcard").asBoolean(true), lucene.toString());
+        assertEquals(1000, lucene.path("max_determinized_states").asInt(), lucene.toString());
+        assertEquals(10, lucene.path("fuzzy_max_expansions").asInt(), lucene.toString());
+    }
 }
