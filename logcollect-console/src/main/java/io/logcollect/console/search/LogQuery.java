@@ -170,11 +170,16 @@ public record LogQuery(String text, boolean lucene, String range, Instant from, 
         }
         if (!text.isEmpty()) {
             ArrayNode must = bool.putArray("must");
+            // what one viewer's query may cost the engine is bounded: no prefix or fuzzy expansion in the simple
+            // mode, no leading wildcard and bounded regexes and fuzzy terms in the Lucene mode
             if (lucene) {
-                must.addObject().putObject("query_string").put("query", text).put("default_field", "message");
+                must.addObject().putObject("query_string").put("query", text).put("default_field", "message")
+                        .put("allow_leading_wildcard", false).put("max_determinized_states", 1000)
+                        .put("fuzzy_max_expansions", 10);
             } else {
                 ObjectNode simple = must.addObject().putObject("simple_query_string");
-                simple.put("query", text).put("default_operator", "and").put("lenient", true);
+                simple.put("query", text).put("default_operator", "and").put("lenient", true)
+                        .put("flags", "AND|OR|NOT|PHRASE|PRECEDENCE|WHITESPACE|ESCAPE");
                 simple.putArray("fields").add("message");
             }
         }
