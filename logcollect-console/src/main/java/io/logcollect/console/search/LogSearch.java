@@ -78,7 +78,7 @@ public final class LogSearch {
                 ? pointInTime.flatMap(pointsInTime::ours).or(pointsInTime::open) : Optional.empty();
         ObjectNode body = MAPPER.createObjectNode();
         body.put("size", size);
-        body.put("track_total_hits", true);
+        body.put("track_total_hits", SearchResult.COUNT_LIMIT);
         body.put("timeout", SEARCH_TIMEOUT);
         body.set("query", query.toEngineQuery());
         body.set("sort", sort("desc"));
@@ -132,9 +132,7 @@ public final class LogSearch {
                 fields.add(new SearchResult.FieldValues(field, counts));
             }
         }
-        long total = response.path("hits").path("total").isObject()
-                ? response.path("hits").path("total").path("value").asLong()
-                : response.path("hits").path("total").asLong();
+        SearchResult.Total total = SearchResult.Total.of(response.path("hits").path("total"));
         Optional<String> next = lines.size() == size ? Optional.of(lines.get(lines.size() - 1).cursor())
                 : Optional.empty();
         Optional<String> nextPointInTime = response.hasNonNull("pit_id")
@@ -156,7 +154,7 @@ public final class LogSearch {
         }
         ObjectNode body = MAPPER.createObjectNode();
         body.put("size", 0);
-        body.put("track_total_hits", true);
+        body.put("track_total_hits", false);
         body.put("timeout", SEARCH_TIMEOUT);
         body.set("query", query.toEngineQuery());
         ObjectNode histogram = body.putObject("aggs").putObject("hits").putObject("date_histogram");

@@ -84,7 +84,7 @@ class SearchEnginesIT {
 
             List<String> paged = new ArrayList<>();
             SearchResult page = search.search(all, 500, Optional.empty(), Optional.empty(), "engines");
-            assertEquals(LINES, page.total());
+            assertEquals(LINES, page.total().value());
             assertEquals(List.of("labels.app"), page.fields().stream().map(SearchResult.FieldValues::field)
                     .filter(f -> f.startsWith("labels.")).toList());
             boolean pointInTime = false;
@@ -106,7 +106,7 @@ class SearchEnginesIT {
 
             SearchResult timeouts = search.search(query(Map.of("q", "timeout", "range", "24h")), 50,
                     Optional.empty(), Optional.empty(), "engines");
-            assertEquals(LINES / 100, timeouts.total());
+            assertEquals(LINES / 100, timeouts.total().value());
             assertEquals(new Segment("timeout", true), timeouts.lines().get(0).segments().get(1));
 
             LogSearch.Histogram histogram = search.histogram(all);
