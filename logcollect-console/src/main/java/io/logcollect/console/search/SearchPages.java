@@ -9,6 +9,7 @@ import io.logcollect.console.web.Sessions;
 import io.logcollect.console.web.Templates;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -23,8 +24,12 @@ public final class SearchPages {
     private static final int SURROUNDING = 20;
     private static final int TAIL_LIMIT = 200;
 
+    /** Searches one user may have running at once: half the console's connections to the engine. */
+    static final int SEARCHES_PER_USER = 4;
+
     private final LogSearch search;
     private final Templates templates;
+    private final SearchSlots slots = new SearchSlots(SEARCHES_PER_USER, Duration.ofSeconds(5));
 
     public SearchPages(LogSearch search, Templates templates) {
         this.search = search;
@@ -32,58 +37,68 @@ public final class SearchPages {
     }
 
     public void page(Context ctx) throws IOException {
-        LogQuery query = query(ctx);
-        Optional<String> after = Optional.ofNullable(ctx.queryParam("after")).filter(a -> !a.isBlank());
-        int size = size(ctx);
-        Optional<String> pointInTime = Optional.ofNullable(ctx.queryParam("pit")).filter(p -> !p.isBlank());
-        SearchResult result = search.search(query, size, after, pointInTime, ctx.req().getSession().getId());
-        if (result.error().isPresent()) {
-            ctx.status(400);
+        try (SearchSlots.Slot slot = slots.take(Guard.viewer(ctx).name())) {
+            LogQuery query = query(ctx);
+            Optional<String> after = Optional.ofNullable(ctx.queryParam("after")).filter(a -> !a.isBlank());
+            int size = size(ctx);
+            Optional<String> pointInTime = Optional.ofNullable(ctx.queryParam("pit")).filter(p -> !p.isBlank());
+            SearchResult result = search.search(query, size, after, pointInTime, ctx.req().getSession().getId());
+            if (result.error().isPresent()) {
+                ctx.status(400);
+            }
+            serverTiming(ctx, result.engineMillis());
+            Map<String, Object> model = new HashMap<>();
+            model.put("page", page(ctx, "Search"));
+            model.put("query", query);
+            model.put("result", result);
+            model.put("paged", after.isPresent());
+            model.put("size", size);
+            model.put("live", "1".equals(ctx.queryParam("live")));
+            model.put("tailCursor", search.tail(query, Optional.empty(), Instant.now(), 0).cursor());
+            templates.render(ctx, "search/page.jte", model);
         }
-        serverTiming(ctx, result.engineMillis());
-        Map<String, Object> model = new HashMap<>();
-        model.put("page", page(ctx, "Search"));
-        model.put("query", query);
-        model.put("result", result);
-        model.put("paged", after.isPresent());
-        model.put("size", size);
-        model.put("live", "1".equals(ctx.queryParam("live")));
-        model.put("tailCursor", search.tail(query, Optional.empty(), Instant.now(), 0).cursor());
-        templates.render(ctx, "search/page.jte", model);
     }
 
     /** The histogram's buckets as JSON, for the chart: {@code {"interval": ms, "buckets": [[start, count], ...]}}. */
     public void histogram(Context ctx) throws IOException {
-        LogSearch.Histogram histogram = search.histogram(query(ctx));
-        serverTiming(ctx, histogram.engineMillis());
-        long[][] buckets = histogram.buckets().stream().map(b -> new long[] {b.start(), b.count()})
-                .toArray(long[][]::new);
-        ctx.contentType("application/json").result(LogSearch.json(Map.of("interval", histogram.intervalMillis(),
-                "buckets", buckets)));
+        try (SearchSlots.Slot slot = slots.take(Guard.viewer(ctx).name())) {
+            LogSearch.Histogram histogram = search.histogram(query(ctx));
+            serverTiming(ctx, histogram.engineMillis());
+            long[][] buckets = histogram.buckets().stream().map(b -> new long[] {b.start(), b.count()})
+                    .toArray(long[][]::new);
+            ctx.contentType("application/json").result(LogSearch.json(Map.of("interval", histogram.intervalMillis(),
+                    "buckets", buckets)));
+        }
     }
 
     public void document(Context ctx) throws IOException {
-        LogSearch.Document document = search.document(param(ctx, "index"), param(ctx, "id"))
-                .orElseThrow(() -> new NotFoundResponse("no such document"));
-        templates.render(ctx, "search/document.jte", Map.of("page", page(ctx, "Document"), "document", document));
+        try (SearchSlots.Slot slot = slots.take(Guard.viewer(ctx).name())) {
+            LogSearch.Document document = search.document(param(ctx, "index"), param(ctx, "id"))
+                    .orElseThrow(() -> new NotFoundResponse("no such document"));
+            templates.render(ctx, "search/document.jte", Map.of("page", page(ctx, "Document"), "document", document));
+        }
     }
 
     public void surrounding(Context ctx) throws IOException {
-        LogSearch.Surrounding surrounding = search.surrounding(param(ctx, "index"), param(ctx, "id"), SURROUNDING)
-                .orElseThrow(() -> new NotFoundResponse("no such document"));
-        templates.render(ctx, "search/surrounding.jte", Map.of("page", page(ctx, "Surrounding lines"),
-                "surrounding", surrounding));
+        try (SearchSlots.Slot slot = slots.take(Guard.viewer(ctx).name())) {
+            LogSearch.Surrounding surrounding = search.surrounding(param(ctx, "index"), param(ctx, "id"), SURROUNDING)
+                    .orElseThrow(() -> new NotFoundResponse("no such document"));
+            templates.render(ctx, "search/surrounding.jte", Map.of("page", page(ctx, "Surrounding lines"),
+                    "surrounding", surrounding));
+        }
     }
 
     /** Lines newer than the cursor, newest first, and the poller that asks for the next ones (htmx fragment). */
     public void tail(Context ctx) throws IOException {
-        LogQuery query = query(ctx);
-        LogSearch.Tail tail = search.tail(query, Optional.ofNullable(ctx.queryParam("cursor")), Instant.now(),
-                TAIL_LIMIT);
-        List<LogLine> newestFirst = new java.util.ArrayList<>(tail.lines());
-        java.util.Collections.reverse(newestFirst);
-        templates.render(ctx, "search/tail.jte", Map.of("query", query, "lines", newestFirst, "cursor",
-                tail.cursor()));
+        try (SearchSlots.Slot slot = slots.take(Guard.viewer(ctx).name())) {
+            LogQuery query = query(ctx);
+            LogSearch.Tail tail = search.tail(query, Optional.ofNullable(ctx.queryParam("cursor")), Instant.now(),
+                    TAIL_LIMIT);
+            List<LogLine> newestFirst = new java.util.ArrayList<>(tail.lines());
+            java.util.Collections.reverse(newestFirst);
+            templates.render(ctx, "search/tail.jte", Map.of("query", query, "lines", newestFirst, "cursor",
+                    tail.cursor()));
+        }
     }
 
     /** The engine's part of the answer, for the browser's developer tools and the benchmark. */
