@@ -3,7 +3,7 @@ package io.logcollect.stack;
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import io.logcollect.console.alerts.AlertSettings;
 import io.logcollect.console.ConsoleSettings;
-import io.logcollect.console.web.ConsoleServer;
+import io.logcollect.console.ConsoleServer;
 import io.logcollect.etcd.client.EtcdSettings;
 import io.logcollect.policies.store.PolicyStore;
 import io.logcollect.search.client.ConnectionSettings;

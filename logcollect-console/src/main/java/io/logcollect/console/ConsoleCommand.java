@@ -4,7 +4,6 @@ import at.favre.lib.crypto.bcrypt.BCrypt;
 import io.logcollect.console.alerts.AlertRule;
 import io.logcollect.console.alerts.AlertSettings;
 import io.logcollect.console.auth.UserDirectory;
-import io.logcollect.console.web.ConsoleServer;
 import io.logcollect.etcd.client.EtcdSettings;
 import io.logcollect.policies.store.PolicyStore;
 import io.logcollect.search.client.ConnectionSettings;

@@ -81,6 +81,11 @@ public final class Guard {
     }
 
     /** Who is logged in; only on requests the guard let through. */
+    /** Who is logged in, if the guard let the request through as someone (an error page may show before). */
+    public static Optional<Viewer> viewerIfAny(Context ctx) {
+        return Optional.ofNullable(ctx.attribute(VIEWER));
+    }
+
     public static Viewer viewer(Context ctx) {
         Viewer viewer = ctx.attribute(VIEWER);
         if (viewer == null) {

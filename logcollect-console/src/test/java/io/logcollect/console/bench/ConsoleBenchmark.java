@@ -4,7 +4,7 @@ import at.favre.lib.crypto.bcrypt.BCrypt;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.logcollect.console.alerts.AlertSettings;
 import io.logcollect.console.ConsoleSettings;
-import io.logcollect.console.web.ConsoleServer;
+import io.logcollect.console.ConsoleServer;
 import io.logcollect.es.client.IndexTemplates;
 import io.logcollect.etcd.client.EtcdSettings;
 import io.logcollect.search.client.ConnectionSettings;

@@ -5,7 +5,7 @@ import io.logcollect.console.ConsoleSettings;
 import io.logcollect.console.agents.AgentState;
 import io.logcollect.console.alerts.AlertSettings;
 import io.logcollect.console.fleet.FleetSimulator;
-import io.logcollect.console.web.ConsoleServer;
+import io.logcollect.console.ConsoleServer;
 import io.logcollect.etcd.client.EtcdSettings;
 import io.logcollect.etcd.client.EtcdStore;
 import io.logcollect.search.client.ConnectionSettings;

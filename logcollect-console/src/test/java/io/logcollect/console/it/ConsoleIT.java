@@ -17,7 +17,7 @@ import com.microsoft.playwright.Response;
 import com.microsoft.playwright.options.Cookie;
 import io.logcollect.console.ConsoleSettings;
 import io.logcollect.console.fleet.FleetSimulator;
-import io.logcollect.console.web.ConsoleServer;
+import io.logcollect.console.ConsoleServer;
 import io.logcollect.es.client.IndexTemplates;
 import io.logcollect.etcd.client.EtcdSettings;
 import io.logcollect.etcd.client.EtcdStore;

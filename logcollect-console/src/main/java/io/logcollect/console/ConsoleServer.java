@@ -1,12 +1,15 @@
-package io.logcollect.console.web;
+package io.logcollect.console;
 
+import io.logcollect.console.web.Guard;
+import io.logcollect.console.web.LoginPages;
+import io.logcollect.console.web.Page;
+import io.logcollect.console.web.Templates;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.RedirectResponse;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.plugin.bundled.GlobalHeadersConfig;
-import io.logcollect.console.ConsoleSettings;
 import io.logcollect.console.agents.AgentDirectory;
 import io.logcollect.console.alerts.AlertMonitor;
 import io.logcollect.console.alerts.AlertPages;
@@ -222,8 +225,7 @@ public final class ConsoleServer {
     private static void errorPage(Templates templates, io.javalin.http.Context ctx, int status, String message) {
         ctx.status(status);
         Map<String, Object> model = new HashMap<>();
-        Viewer viewer = ctx.attribute(Guard.VIEWER);
-        model.put("page", new Page("Error " + status, "", viewer, Optional.empty()));
+        model.put("page", new Page("Error " + status, "", Guard.viewerIfAny(ctx).orElse(null), Optional.empty()));
         model.put("status", status);
         model.put("message", message == null ? "" : message);
         templates.render(ctx, "error.jte", model);
