@@ -118,7 +118,7 @@ class ConsoleIT {
                 "*,-logcollect-*,-.*", "logcollect-status-*", "logcollect-metrics-*",
                 Optional.of(new ConsoleSettings.ConnectCluster(java.net.URI.create(central.restUrl()), null, null)),
                 Optional.of(kafka.bootstrapServers()), "console-sink", "console-dlq", alerts,
-                "scrape-token".toCharArray());
+                "scrape-token".toCharArray(), false);
         console = ConsoleServer.start(settings);
         base = console.url();
         etcdStore = new EtcdStore(EtcdSettings.fromParameters(Map.of("endpoints", etcd.endpoint())));
@@ -237,7 +237,7 @@ class ConsoleIT {
                 new ConnectionSettings(List.of("http://127.0.0.1:" + closed), null, null, null, null, false, 2_000,
                         5_000, 4, null, null, null, null, null, null, null, true),
                 "*,-logcollect-*,-.*", "logcollect-status-*", "logcollect-metrics-*", Optional.empty(),
-                Optional.empty(), "console-sink", "console-dlq", AlertSettings.defaults(), null));
+                Optional.empty(), "console-sink", "console-dlq", AlertSettings.defaults(), null, false));
         try {
             Page page = Browser.newPage();
             page.navigate(blind.url() + "/login");
@@ -260,6 +260,43 @@ class ConsoleIT {
     }
 
     /**
+     * Behind a proxy that ends TLS the console itself speaks plain HTTP, yet its cookies must be {@code Secure}
+     * (so a browser never sends them over plain HTTP) and it sends HSTS.
+     */
+    @Test
+    void behindATlsProxyTheCookiesAreSecure() throws Exception {
+        Path users = Workspace.newDirectory("console-proxy").resolve("users");
+        Files.writeString(users, "pat:viewer:" + hash() + "\n");
+        ConsoleServer proxied = ConsoleServer.start(new ConsoleSettings("127.0.0.1", 0, users, Optional.empty(), null,
+                EtcdSettings.fromParameters(Map.of("endpoints", etcd.endpoint())), PREFIX, List.of(),
+                new ConnectionSettings(List.of(search.url()), null, null, null, null, false, 5_000, 30_000, 4, null,
+                        null, null, null, null, null, null, true),
+                "*,-logcollect-*,-.*", "logcollect-status-*", "logcollect-metrics-*", Optional.empty(),
+                Optional.empty(), "console-sink", "console-dlq", AlertSettings.defaults(), null, true));
+        try {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.http.HttpResponse<String> form = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(proxied.url() + "/login")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            String loginCookie = form.headers().firstValue("Set-Cookie").orElseThrow();
+            assertTrue(loginCookie.contains("Secure"), loginCookie);
+            assertTrue(form.headers().firstValue("Strict-Transport-Security").isPresent(), form.headers().toString());
+            String token = form.body().replaceAll("(?s).*name=\"_csrf\" value=\"([^\"]+)\".*", "$1");
+            java.net.http.HttpResponse<String> login = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(proxied.url() + "/login")).header("Content-Type",
+                    "application/x-www-form-urlencoded").header("Cookie", loginCookie.split(";")[0])
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("_csrf=" + java.net.URLEncoder.encode(
+                            token, StandardCharsets.UTF_8) + "&username=pat&password=" + java.net.URLEncoder.encode(
+                            PASSWORD, StandardCharsets.UTF_8))).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(302, login.statusCode(), login.body());
+            String session = login.headers().allValues("Set-Cookie").stream()
+                    .filter(c -> c.startsWith("LOGCOLLECT_SESSION=")).findFirst().orElseThrow();
+            assertTrue(session.contains("Secure"), session);
+        } finally {
+            proxied.stop();
+        }
+    }
+
+    /**
      * Sessions are made at login only, with a new CSRF token, and bound to the password: a changed password
      * ends the sessions that logged in with the old one.
      */
@@ -272,7 +309,7 @@ class ConsoleIT {
                 new ConnectionSettings(List.of(search.url()), null, null, null, null, false, 5_000, 30_000, 4, null,
                         null, null, null, null, null, null, true),
                 "*,-logcollect-*,-.*", "logcollect-status-*", "logcollect-metrics-*", Optional.empty(),
-                Optional.empty(), "console-sink", "console-dlq", AlertSettings.defaults(), null));
+                Optional.empty(), "console-sink", "console-dlq", AlertSettings.defaults(), null, false));
         try {
             Page page = Browser.newPage();
             page.navigate(own.url() + "/login");
@@ -1029,7 +1066,7 @@ class ConsoleIT {
                 new ConnectionSettings(List.of(search.url()), null, null, null, null, false, 5_000, 30_000, 4, null,
                         null, null, null, null, null, null, true),
                 "*,-logcollect-*,-.*", "logcollect-status-*", "logcollect-metrics-*", Optional.empty(),
-                Optional.empty(), "console-sink", "console-dlq", AlertSettings.defaults(), null));
+                Optional.empty(), "console-sink", "console-dlq", AlertSettings.defaults(), null, false));
         try {
             assertTrue(https.url().startsWith("https://127.0.0.1:"), https.url());
             java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
