@@ -46,7 +46,7 @@ final class DemoConsole {
                         null, null, null, null, null, true),
                 "*,-logcollect-*,-.*", "logcollect-status-*", "logcollect-metrics-*",
                 Optional.of(new ConsoleSettings.ConnectCluster(URI.create(connectUrl), null, null)), Optional.of(kafka),
-                "logcollect-sink", "logcollect-dlq", AlertSettings.defaults(), null);
+                "logcollect-sink", "logcollect-dlq", AlertSettings.defaults(), null, false);
         return new DemoConsole(ConsoleServer.start(settings), password);
     }
 

@@ -60,6 +60,10 @@ public final class ConsoleCommand implements Callable<Integer> {
             description = "PKCS12 keystore with the console's certificate and key: serve HTTPS only.")
     Path tlsKeystore;
 
+    @Option(names = "--console.tls.proxy", defaultValue = "false",
+            description = "Browsers reach the console through a proxy that ends TLS: cookies Secure, HSTS sent.")
+    boolean tlsProxy;
+
     @Option(names = "--etcd.endpoints", defaultValue = "http://127.0.0.1:2379",
             description = "etcd client URLs, comma-separated (as the provider's endpoints).")
     String etcdEndpoints;
@@ -244,7 +248,7 @@ public final class ConsoleCommand implements Callable<Integer> {
                 chars(secrets.get("console.tls.keystore.password")), EtcdSettings.fromParameters(etcd), policyPrefix,
                 allowedPaths, search, searchIndex, statusIndex, metricsIndex, connect,
                 Optional.ofNullable(kafka).filter(s -> !s.isBlank()), sinkConnector, deadLetterTopic, alerts(),
-                chars(secrets.get("metrics.token")));
+                chars(secrets.get("metrics.token")), tlsProxy);
     }
 
     private AlertSettings alerts() {

@@ -97,7 +97,7 @@ public final class ConsoleServer {
         FleetMetrics fleetMetrics = new FleetMetrics(agents, alertStore);
         Guard guard = new Guard(users, settings.metricsToken());
         LoginPages login = new LoginPages(users, new LoginThrottle(Duration.ofMinutes(5), Clock.systemUTC()),
-                templates, settings.https());
+                templates, settings.secureCookies());
         PolicyPages policyPages = new PolicyPages(policies, templates);
         AgentPages agentPages = new AgentPages(agents, templates);
         SearchPages searchPages = new SearchPages(logSearch, templates);
@@ -113,7 +113,7 @@ public final class ConsoleServer {
                 SessionHandler sessions = new SessionHandler();
                 sessions.setHttpOnly(true);
                 sessions.setSameSite(HttpCookie.SameSite.STRICT);
-                sessions.setSecureCookies(settings.https());
+                sessions.setSecureCookies(settings.secureCookies());
                 sessions.setMaxInactiveInterval((int) Duration.ofHours(8).toSeconds());
                 sessions.setSessionCookie("LOGCOLLECT_SESSION");
                 handler.setSessionHandler(sessions);
@@ -139,7 +139,7 @@ public final class ConsoleServer {
                 headers.xContentTypeOptionsNoSniff();
                 headers.xFrameOptions(GlobalHeadersConfig.XFrameOptions.DENY);
                 headers.referrerPolicy(GlobalHeadersConfig.ReferrerPolicy.SAME_ORIGIN);
-                if (settings.https()) {
+                if (settings.secureCookies()) {
                     headers.strictTransportSecurity(Duration.ofDays(180), false);
                 }
             });

@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param kafka         bootstrap servers for sink lag and the dead-letter queue, if wanted
  * @param alerts        where alerts go and each rule's settings
  * @param metricsToken  a bearer token that lets Prometheus scrape {@code /metrics} without a session, if any
+ * @param tlsProxy      the console is reached through a proxy that ends TLS: its cookies are Secure all the same
  */
 public record ConsoleSettings(
         String listenHost,
@@ -38,7 +39,8 @@ public record ConsoleSettings(
         String sinkConnector,
         String deadLetterTopic,
         AlertSettings alerts,
-        char[] metricsToken) {
+        char[] metricsToken,
+        boolean tlsProxy) {
 
     /** The central Connect cluster's REST API. */
     public record ConnectCluster(URI url, String username, char[] password) {
@@ -50,6 +52,11 @@ public record ConsoleSettings(
 
     public boolean https() {
         return tlsKeystore.isPresent();
+    }
+
+    /** Whether browsers reach the console over TLS (its own, or a proxy's): cookies Secure, HSTS sent. */
+    public boolean secureCookies() {
+        return https() || tlsProxy;
     }
 
     @Override

@@ -65,7 +65,7 @@ public final class ConsoleBenchmark {
                 new ConnectionSettings(List.of(search.url()), null, null, null, null, false, 5_000, 60_000, 8, null,
                         null, null, null, null, null, null, true),
                 "*,-logcollect-*,-.*", "logcollect-status-*", "logcollect-metrics-*", Optional.empty(),
-                Optional.empty(), "logcollect-sink", "logcollect-dlq", AlertSettings.defaults(), null));
+                Optional.empty(), "logcollect-sink", "logcollect-dlq", AlertSettings.defaults(), null, false));
         HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
         String base = console.url();
         logIn(http, base);

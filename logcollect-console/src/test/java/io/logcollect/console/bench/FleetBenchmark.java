@@ -50,7 +50,7 @@ public final class FleetBenchmark {
                 List.of(), new ConnectionSettings(List.of(search.url()), null, null, null, null, false, 5_000, 60_000,
                         8, null, null, null, null, null, null, null, true),
                 "*,-logcollect-*,-.*", "logcollect-status-*", "logcollect-metrics-*", Optional.empty(),
-                Optional.empty(), "logcollect-sink", "logcollect-dlq", AlertSettings.defaults(), null));
+                Optional.empty(), "logcollect-sink", "logcollect-dlq", AlertSettings.defaults(), null, false));
         HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
         ConsoleBenchmark.logIn(http, console.url());
 
