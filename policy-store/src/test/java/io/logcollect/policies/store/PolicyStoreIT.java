@@ -52,6 +52,35 @@ class PolicyStoreIT {
                 store.list());
     }
 
+    /**
+     * A policy of 20 KB saved 250 times has 5 MB of history: more than one etcd answer may carry (the client takes
+     * 4 MiB). History, one revision and rollback still read all of it.
+     */
+    @Test
+    void aHistoryLargerThanOneEtcdAnswerIsReadWhole() {
+        StringBuilder entries = new StringBuilder("[");
+        for (int i = 0; i < 250; i++) {
+            entries.append(i == 0 ? "" : ",").append("{\"id\":\"e").append(i)
+                    .append("\",\"paths\":[\"/var/log/app").append(i).append("/*.log\"],\"topic\":\"app_log\"}");
+        }
+        String big = entries.append(']').toString();
+        long revision = 0;
+        long first = 0;
+        for (int save = 0; save < 250; save++) {
+            revision = saved(store.save("big", big.replace("app_log", "app_log_" + save), revision,
+                    Change.now("alice", "save " + save)));
+            first = save == 0 ? revision : first;
+        }
+        List<Revision> history = store.history("big");
+        assertEquals(250, history.size());
+        assertEquals("save 249", history.get(0).comment());
+        assertEquals("save 0", history.get(249).comment());
+        assertTrue(store.revision("big", first).isPresent());
+        long rolledBack = saved(store.rollback("big", first, revision, Change.now("alice", "back to the first")));
+        assertEquals(big.replace("app_log", "app_log_0"), store.read("big").orElseThrow().value());
+        assertTrue(rolledBack > revision);
+    }
+
     @Test
     void aConcurrentChangeIsAConflictCarryingWhatIsThereNow() {
         long first = saved(store.save("web", WEB, 0, Change.now("alice", "")));
