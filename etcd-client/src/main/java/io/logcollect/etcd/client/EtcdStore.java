@@ -17,6 +17,7 @@ import io.etcd.jetcd.options.PutOption;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +34,9 @@ import javax.net.ssl.SSLException;
  * {@link EtcdAccessException}s that say what was tried and why it failed.
  */
 public final class EtcdStore implements AutoCloseable {
+
+    /** Keys read at most per request by {@link #readPrefix} (fewer when their values make the answer too large). */
+    static final int PAGE_KEYS = 256;
 
     private final EtcdSettings settings;
     private final Client client;
@@ -64,15 +68,62 @@ public final class EtcdStore implements AutoCloseable {
         return new Snapshot(response.getHeader().getRevision(), values);
     }
 
-    /** Reads every key that starts with {@code prefix}. */
+    /**
+     * Reads every key that starts with {@code prefix}, at one revision, in pages: one answer may carry at most
+     * what the client takes (4 MiB), so a page that is too large is asked again in smaller ones.
+     */
     public Snapshot readPrefix(String prefix) {
-        GetResponse response = call("read the keys under " + prefix, () -> client.getKVClient().get(bytes(prefix),
-                GetOption.builder().isPrefix(true).build()));
+        ByteSequence end = prefixEnd(prefix);
         Map<String, Versioned> values = new LinkedHashMap<>();
-        for (KeyValue kv : response.getKvs()) {
-            values.put(text(kv.getKey()), new Versioned(text(kv.getValue()), kv.getModRevision()));
+        ByteSequence from = bytes(prefix);
+        long revision = 0;
+        int limit = PAGE_KEYS;
+        while (true) {
+            GetOption option = GetOption.builder().withRange(end).withLimit(limit).withRevision(revision)
+                    .withSortField(GetOption.SortTarget.KEY).withSortOrder(GetOption.SortOrder.ASCEND).build();
+            ByteSequence start = from;
+            GetResponse page;
+            try {
+                page = call("read the keys under " + prefix, () -> client.getKVClient().get(start, option));
+            } catch (EtcdAccessException e) {
+                if (limit > 1 && tooLarge(e)) {
+                    limit = Math.max(1, limit / 4);
+                    continue;
+                }
+                throw e;
+            }
+            revision = revision == 0 ? page.getHeader().getRevision() : revision;
+            for (KeyValue kv : page.getKvs()) {
+                values.put(text(kv.getKey()), new Versioned(text(kv.getValue()), kv.getModRevision()));
+            }
+            if (!page.isMore() || page.getKvs().isEmpty()) {
+                return new Snapshot(revision, values);
+            }
+            byte[] last = page.getKvs().get(page.getKvs().size() - 1).getKey().getBytes();
+            from = ByteSequence.from(Arrays.copyOf(last, last.length + 1));
         }
-        return new Snapshot(response.getHeader().getRevision(), values);
+    }
+
+    /** The first key after every key that starts with {@code prefix} (etcd's range end for a prefix). */
+    private static ByteSequence prefixEnd(String prefix) {
+        byte[] end = prefix.getBytes(StandardCharsets.UTF_8);
+        for (int i = end.length - 1; i >= 0; i--) {
+            if (end[i] != (byte) 0xff) {
+                end[i]++;
+                return ByteSequence.from(Arrays.copyOf(end, i + 1));
+            }
+        }
+        return ByteSequence.from(new byte[] {0});
+    }
+
+    /** An answer larger than the client takes (gRPC's RESOURCE_EXHAUSTED). */
+    private static boolean tooLarge(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("RESOURCE_EXHAUSTED")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The names of the keys that start with {@code prefix}, without their values. */
@@ -243,6 +294,10 @@ public final class EtcdStore implements AutoCloseable {
                     + settings.endpointList() + " failed (" + reason + "). This is a configuration error, not an "
                     + "outage: check tls.ca.file (the CA of etcd's certificate), tls.cert.file and tls.key.file "
                     + "(the client certificate etcd expects), and that the endpoints use https", false, error);
+        }
+        if (tooLarge(error)) {
+            return new EtcdAccessException("cannot " + what + ": etcd's answer is larger than the client takes ("
+                    + reason + ")", false, error);
         }
         boolean unreachable = code == null || code == ErrorCode.UNAVAILABLE
                 || code == ErrorCode.DEADLINE_EXCEEDED || code == ErrorCode.CANCELLED;
