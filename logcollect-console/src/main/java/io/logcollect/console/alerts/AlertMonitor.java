@@ -61,9 +61,16 @@ public final class AlertMonitor implements AutoCloseable {
         try {
             evaluate();
         } catch (Throwable e) {
-            // one failed round (etcd or the engine away) must not end the timer: the next round tries again
+            // one failed round (etcd or the engine away) must not end the timer: the next round tries again. The
+            // lock goes, so that another console that can reach everything sends meanwhile.
             log.warn("alert evaluation failed; tried again in {} s: {}", settings.evaluateEvery().toSeconds(),
                     e.toString());
+            book = null;
+            try {
+                store.releaseLock();
+            } catch (RuntimeException released) {
+                log.debug("sender lock not released (it expires with its lease): {}", released.toString());
+            }
         }
     }
 
