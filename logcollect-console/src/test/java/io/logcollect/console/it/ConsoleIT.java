@@ -759,15 +759,17 @@ class ConsoleIT {
 
             // points in time of earlier tests may expire meanwhile: count only the ones opened from here on
             java.util.Set<String> before = openPointsInTime();
+            // the second page opens a point in time (its own "older" link carries it on)
             page.navigate(base + "/search?q=bulk&range=24h");
             page.click("#older");
-            page.waitForURL(url -> url.contains("pit="));
+            page.waitForURL(url -> url.contains("after=") && url.contains("q=bulk"));
+            assertTrue(page.getAttribute("#older", "href").contains("pit="), page.getAttribute("#older", "href"));
             java.util.Set<String> first = openPointsInTime();
             first.removeAll(before);
             assertEquals(1, first.size(), "paging opened one point in time: " + first);
             page.navigate(base + "/search?q=line&range=24h");
             page.click("#older");
-            page.waitForURL(url -> url.contains("pit=") && url.contains("q=line"));
+            page.waitForURL(url -> url.contains("after=") && url.contains("q=line"));
             java.util.Set<String> second = openPointsInTime();
             second.removeAll(before);
             assertEquals(1, second.size(), "the session's previous point in time was left open: " + second);

@@ -30,4 +30,19 @@ class CompletenessTest {
                 Completeness.of(MAPPER.readTree("{\"timed_out\":true,\"_shards\":{\"total\":1,\"successful\":1,"
                         + "\"failed\":0}}")));
     }
+
+    /**
+     * A query the engine cannot parse fails on every shard that holds documents in the range; a shard the range
+     * lets the engine skip answers. That is the query's error, not incomplete results.
+     */
+    @Test
+    void shardsThatFailedToParseTheQueryAreTheQuerysError() throws IOException {
+        assertEquals(Optional.of("Failed to parse query [message:(]"), Completeness.queryError(MAPPER.readTree(
+                "{\"timed_out\":false,\"_shards\":{\"total\":5,\"successful\":1,\"skipped\":1,\"failed\":4,"
+                        + "\"failures\":[{\"index\":\"logs-2026.12.03\",\"reason\":{\"type\":"
+                        + "\"query_shard_exception\",\"reason\":\"Failed to parse query [message:(]\"}}]}}")));
+        assertEquals(Optional.empty(), Completeness.queryError(MAPPER.readTree("{\"_shards\":{\"total\":7,"
+                + "\"failed\":2,\"failures\":[{\"index\":\"web\",\"reason\":{\"type\":\"illegal_argument_exception\","
+                + "\"reason\":\"Text fields are not optimised for sorting\"}}]}}")), "another failure: incomplete results");
+    }
 }
