@@ -36,6 +36,25 @@ final class Completeness {
                 : Optional.of("These results are incomplete: " + String.join("; ", missing) + ".");
     }
 
+    /**
+     * The query's own error, when every shard that failed could not parse it (a Lucene syntax error fails only the
+     * shards that hold documents in the range; the others answer, so the engine says 200).
+     */
+    static Optional<String> queryError(JsonNode response) {
+        JsonNode failures = response.path("_shards").path("failures");
+        if (response.path("_shards").path("failed").asLong() == 0 || failures.isEmpty()) {
+            return Optional.empty();
+        }
+        for (JsonNode failure : failures) {
+            String type = failure.path("reason").path("type").asText("");
+            if (!type.equals("query_shard_exception") && !type.equals("parse_exception")
+                    && !type.equals("query_parsing_exception")) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(shorten(Segment.visible(failures.path(0).path("reason").path("reason").asText(""))));
+    }
+
     private static String shorten(String text) {
         return text.length() > 300 ? text.substring(0, 300) + "..." : text;
     }

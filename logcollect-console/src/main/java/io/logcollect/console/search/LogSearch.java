@@ -117,6 +117,10 @@ public final class LogSearch {
             }
         }
         double engineMillis = (System.nanoTime() - started) / 1e6;
+        Optional<String> queryError = Completeness.queryError(response);
+        if (queryError.isPresent()) {
+            return SearchResult.refused(queryError.get());
+        }
         List<LogLine> lines = new ArrayList<>();
         for (JsonNode hit : response.path("hits").path("hits")) {
             lines.add(line(hit, SHOWN_CHARACTERS));
