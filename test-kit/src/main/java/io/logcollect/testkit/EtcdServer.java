@@ -194,13 +194,30 @@ public final class EtcdServer {
         gateway("/v3/kv/deleterange", Map.of("key", base64(key)));
     }
 
+    /**
+     * A request through the member's JSON gateway. A member that answers 503 ("leader changed", "no leader") is
+     * in an election, which lasts a second or two when a test kills a leader: asked again for up to 5 s.
+     */
     private JsonNode gateway(String path, Map<String, Object> body) {
-        if (rootPassword == null) {
-            return http.post(path, body).expectOk();
+        for (int attempt = 1; ; attempt++) {
+            HttpJson.Response response;
+            if (rootPassword == null) {
+                response = http.post(path, body);
+            } else {
+                String token = http.post("/v3/auth/authenticate", Map.of("name", ROOT_USER, "password",
+                        rootPassword)).expectOk().path("token").asText();
+                response = http.send("POST", path, body, "application/json", Map.of("Authorization", token));
+            }
+            if (response.status() != 503 || attempt == 20) {
+                return response.expectOk();
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return response.expectOk();
+            }
         }
-        String token = http.post("/v3/auth/authenticate", Map.of("name", ROOT_USER, "password", rootPassword))
-                .expectOk().path("token").asText();
-        return http.send("POST", path, body, "application/json", Map.of("Authorization", token)).expectOk();
     }
 
     private static String base64(String text) {
