@@ -149,7 +149,8 @@ public final class AgentDirectory {
         return seen;
     }
 
-    private static Optional<Instant> latest(Optional<Instant> a, Optional<Instant> b) {
+    /** The later of two times, either of which may be unknown. */
+    static Optional<Instant> latest(Optional<Instant> a, Optional<Instant> b) {
         if (a.isEmpty()) {
             return b;
         }

@@ -49,9 +49,7 @@ public record Worker(String id, AgentState state, Optional<Registration> registr
 
     static Worker offline(String id, List<TaskStatus> statuses, Optional<Instant> lastSeen) {
         Optional<Instant> newest = statuses.stream().map(TaskStatus::time).max(Comparator.naturalOrder());
-        Optional<Instant> seen = newest.isEmpty() ? lastSeen : lastSeen.isEmpty() ? newest
-                : Optional.of(newest.get().isAfter(lastSeen.get()) ? newest.get() : lastSeen.get());
-        return new Worker(id, AgentState.OFFLINE, Optional.empty(), statuses, seen);
+        return new Worker(id, AgentState.OFFLINE, Optional.empty(), statuses, AgentDirectory.latest(newest, lastSeen));
     }
 
     /** The worker's tasks that are FAILED or UNASSIGNED, as {@code connector-task}. */
