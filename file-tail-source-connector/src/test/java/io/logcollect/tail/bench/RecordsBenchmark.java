@@ -5,6 +5,7 @@ import io.logcollect.tail.engine.FilePosition;
 import io.logcollect.tail.engine.LogEvent;
 import io.logcollect.tail.identity.ContentCheck;
 import io.logcollect.tail.identity.EventIds;
+import io.logcollect.tail.identity.FileIdentity;
 import io.logcollect.tail.record.EcsRecords;
 import io.logcollect.tail.record.LogRecordJsonConverter;
 import org.apache.kafka.connect.json.JsonConverter;
@@ -128,8 +129,8 @@ public final class RecordsBenchmark {
         CollectionEntry entry = new CollectionEntry("nginx", List.of("/var/log/nginx/*.log"), List.of(), "web_log",
                 CollectionEntry.StartAt.END, StandardCharsets.UTF_8, Optional.empty(), 1 << 20,
                 Map.of("app", "shop", "env", "prod"), Optional.empty(), Optional.empty(), true);
-        String fileIdentity = "2049:131:7c9e6679";
-        EventIds ids = new EventIds("web-01", fileIdentity, 0);
+        FileIdentity fileIdentity = new FileIdentity("801", "131", "7c9e6679", true);
+        EventIds ids = new EventIds("web-01", fileIdentity.key(), 0);
         String padding = "x".repeat(LINE_BYTES);
         List<LogEvent> events = new ArrayList<>(count);
         long offset = 0;

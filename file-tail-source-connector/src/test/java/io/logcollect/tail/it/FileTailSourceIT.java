@@ -90,7 +90,7 @@ class FileTailSourceIT {
     }
 
     @Test
-    void aMillionLinesAcrossFilesArriveExactlyOnceInPerFileOrderWithEcsFields() throws IOException {
+    void aMillionLinesAcrossFilesArriveExactlyOnceInPerFileOrderWithEcsFields() throws Exception {
         Path dir = dir("million");
         int files = 4;
         int perFile = 250_000;
@@ -110,6 +110,13 @@ class FileTailSourceIT {
                 .orElseThrow();
         assertEquals("it-host", first.at("/host/name").asText());
         assertEquals(dir.resolve("f0.log").toString(), first.at("/log/file/path").asText());
+        // the file's identity as ECS names it, and the hash of its first line the agent knows it by
+        Path f0 = dir.resolve("f0.log");
+        assertEquals(Files.getAttribute(f0, "unix:ino").toString(), first.at("/log/file/inode").asText());
+        assertEquals(Files.getAttribute(f0, "unix:dev").toString(), first.at("/log/file/device_id").asText());
+        assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest("file0 line 0\n".getBytes(StandardCharsets.UTF_8)), 0, 16), first.at("/log/file/fingerprint").asText());
+        assertEquals(files, values.stream().map(v -> v.at("/log/file/fingerprint").asText()).distinct().count());
         assertEquals("file0 line 0\n".length(), first.at("/log/offset").asLong());
         assertEquals(Map.of("app", "million", "policy", "it", "entry", "million"),
                 HttpJson.MAPPER.convertValue(first.path("labels"), Map.class));

@@ -42,20 +42,20 @@ class EcsRecordsTest {
         long line = java.time.Instant.parse("2026-11-20T08:30:00.123Z").toEpochMilli();
         FilePosition position = new FilePosition(40, 0, 1L, io.logcollect.tail.identity.ContentCheck.NONE);
         org.apache.kafka.connect.source.SourceRecord parsed = records.record(new LogEvent(entry, "/var/log/app.log",
-                "131:abc", position, 0, "2026-11-20T08:30:00.123Z started", false, false, read, "id-1", line,
+                new io.logcollect.tail.identity.FileIdentity("803", "131", "9f2c", false), position, 0, "2026-11-20T08:30:00.123Z started", false, false, read, "id-1", line,
                 LogEvent.TimestampSource.LINE));
         assertEquals(line, parsed.timestamp());
         assertJson("{\"@timestamp\":\"2026-11-20T08:30:00.123Z\",\"message\":\"2026-11-20T08:30:00.123Z started\","
                         + "\"event\":{\"id\":\"id-1\",\"created\":\"2026-11-29T12:00:00.456Z\"},\"host\":{\"name\":\"web-01\"},"
-                        + "\"log\":{\"file\":{\"path\":\"/var/log/app.log\"},\"offset\":0},"
+                        + "\"log\":{\"file\":{\"path\":\"/var/log/app.log\",\"inode\":\"131\",\"device_id\":\"2051\",\"fingerprint\":\"9f2c\"},\"offset\":0},"
                         + "\"labels\":{\"policy\":\"web\",\"entry\":\"app\"}}",
                 new String(values.fromConnectData("t", parsed.valueSchema(), parsed.value()), StandardCharsets.UTF_8));
         org.apache.kafka.connect.source.SourceRecord unparsed = records.record(new LogEvent(entry, "/var/log/app.log",
-                "131:abc", position, 40, "no time here", false, false, read, "id-2", read,
+                new io.logcollect.tail.identity.FileIdentity("803", "131", "9f2c", false), position, 40, "no time here", false, false, read, "id-2", read,
                 LogEvent.TimestampSource.UNPARSED));
         assertEquals(read, unparsed.timestamp());
         assertJson("{\"@timestamp\":\"2026-11-29T12:00:00.456Z\",\"message\":\"no time here\",\"event\":{\"id\":\"id-2\"},"
-                        + "\"host\":{\"name\":\"web-01\"},\"log\":{\"file\":{\"path\":\"/var/log/app.log\"},\"offset\":40,"
+                        + "\"host\":{\"name\":\"web-01\"},\"log\":{\"file\":{\"path\":\"/var/log/app.log\",\"inode\":\"131\",\"device_id\":\"2051\",\"fingerprint\":\"9f2c\"},\"offset\":40,"
                         + "\"flags\":[\"timestamp_unparsed\"]},\"labels\":{\"policy\":\"web\",\"entry\":\"app\"}}",
                 new String(values.fromConnectData("t", unparsed.valueSchema(), unparsed.value()), StandardCharsets.UTF_8));
     }

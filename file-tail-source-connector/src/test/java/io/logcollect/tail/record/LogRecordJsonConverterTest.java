@@ -219,7 +219,8 @@ class LogRecordJsonConverterTest {
         CollectionEntry entry = new CollectionEntry("nginx-" + (i % 3), List.of("/var/log/*.log"), new ArrayList<>(),
                 "web_log", CollectionEntry.StartAt.END, StandardCharsets.UTF_8, Optional.empty(), 1024, fields,
                 Optional.empty(), Optional.empty(), true);
-        return new LogEvent(entry, "/var/log/\u00e4ccess.log", "2049:131:abc", new FilePosition(i * 100, 0, 1L, io.logcollect.tail.identity.ContentCheck.NONE),
+        return new LogEvent(entry, "/var/log/\u00e4ccess.log",
+                new io.logcollect.tail.identity.FileIdentity("801", "131", "abc", true), new FilePosition(i * 100, 0, 1L, io.logcollect.tail.identity.ContentCheck.NONE),
                 i * 100, message, multiline, truncated, 1_764_000_000_000L + i, "id-" + i);
     }
 

@@ -71,10 +71,23 @@ class SearchEnginesIT {
                 doc.put("@timestamp", newest.minusSeconds(LINES - 1 - i).toString());
                 doc.put("message", "engine line " + i + (i % 100 == 0 ? " timeout" : ""));
                 doc.putObject("host").put("name", "web-1");
-                doc.putObject("log").put("offset", i * 100L).putObject("file").put("path", "/var/log/engine.log");
+                doc.putObject("log").put("offset", i * 100L).putObject("file").put("path", "/var/log/engine.log")
+                        .put("inode", "4711").put("device_id", "2049").put("fingerprint", "current");
                 doc.putObject("event").put("id", "line-" + i);
                 doc.putObject("labels").put("app", "engines");
                 bulk.append("{\"index\":{\"_index\":\"").append(INDEX).append("\",\"_id\":\"line-").append(i)
+                        .append("\"}}\n").append(doc).append('\n');
+            }
+            // the generation before a rotation: the same host and path, offsets between the current file's
+            for (int i = 590; i < 610; i++) {
+                ObjectNode doc = HttpJson.MAPPER.createObjectNode();
+                doc.put("@timestamp", newest.minusSeconds(LINES - 1 - i).toString());
+                doc.put("message", "rotated away " + i);
+                doc.putObject("host").put("name", "web-1");
+                doc.putObject("log").put("offset", i * 100L + 50).putObject("file").put("path", "/var/log/engine.log")
+                        .put("inode", "4712").put("device_id", "2049").put("fingerprint", "previous");
+                doc.putObject("event").put("id", "old-" + i);
+                bulk.append("{\"index\":{\"_index\":\"").append(INDEX).append("\",\"_id\":\"old-").append(i)
                         .append("\"}}\n").append(doc).append('\n');
             }
             node.bulk(bulk.toString());
@@ -115,7 +128,8 @@ class SearchEnginesIT {
             LogSearch.Surrounding around = search.surrounding(INDEX, "line-600", 5).orElseThrow();
             assertEquals(List.of("engine line 595", "engine line 596", "engine line 597", "engine line 598",
                     "engine line 599"), around.before().stream().map(SearchEnginesIT::text).toList());
-            assertEquals("engine line 601", text(around.after().get(0)));
+            assertEquals(List.of("engine line 601", "engine line 602"),
+                    around.after().stream().limit(2).map(SearchEnginesIT::text).toList());
 
             // a cursor at a time holds the lines of that time and later: line 1196 is exactly 3 s before the newest
             LogSearch.Tail start = search.tail(all, Optional.empty(), newest.minusSeconds(3), 100);
