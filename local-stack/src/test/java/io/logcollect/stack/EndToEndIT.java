@@ -135,7 +135,7 @@ class EndToEndIT {
         assertEquals(Files.getAttribute(app, "unix:dev").toString(), doc.at("/log/file/device_id").asText());
         // the identity is a keyword: one file's lines are found by it, whatever its path became
         assertEquals(2001, search.search("e2e_basic-*", Map.of("size", 0, "track_total_hits", true, "query",
-                Map.of("term", Map.of("log.file.fingerprint", doc.at("/log/file/fingerprint").asText())))))
+                Map.of("term", Map.of("log.file.fingerprint", doc.at("/log/file/fingerprint").asText()))))
                 .at("/hits/total/value").asLong());
         assertEquals(Map.of("app", "e2e", "policy", "basic", "entry", "app"),
                 io.logcollect.testkit.HttpJson.MAPPER.convertValue(doc.path("labels"), Map.class));
