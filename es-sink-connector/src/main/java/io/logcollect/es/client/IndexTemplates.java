@@ -46,7 +46,10 @@ public final class IndexTemplates {
         event.putObject("created").put("type", "date");
         properties.putObject("host").putObject("properties").putObject("name").put("type", "keyword");
         ObjectNode log = properties.putObject("log").putObject("properties");
-        log.putObject("file").putObject("properties").putObject("path").put("type", "keyword");
+        ObjectNode file = log.putObject("file").putObject("properties");
+        for (String name : List.of("path", "inode", "device_id", "fingerprint")) {
+            file.putObject(name).put("type", "keyword");
+        }
         log.putObject("offset").put("type", "long");
         log.putObject("flags").put("type", "keyword");
         properties.putObject("labels").put("type", "object");

@@ -45,7 +45,9 @@ final class MillionRecords {
         assertEquals("date", SinkFixtures.mappingType(node, index, "@timestamp"));
         assertEquals("text", SinkFixtures.mappingType(node, index, "message"));
         assertEquals("keyword", SinkFixtures.mappingType(node, index, "host.name"));
-        assertEquals("keyword", SinkFixtures.mappingType(node, index, "log.file.path"));
+        for (String field : List.of("log.file.path", "log.file.inode", "log.file.device_id", "log.file.fingerprint")) {
+            assertEquals("keyword", SinkFixtures.mappingType(node, index, field), field);
+        }
         assertEquals("keyword", SinkFixtures.mappingType(node, index, "event.id"));
         assertEquals("long", SinkFixtures.mappingType(node, index, "log.offset"));
         assertEquals("keyword", SinkFixtures.mappingType(node, index, "labels.app"));

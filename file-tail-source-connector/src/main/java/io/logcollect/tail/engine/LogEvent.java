@@ -1,13 +1,14 @@
 package io.logcollect.tail.engine;
 
 import io.logcollect.policy.CollectionEntry;
+import io.logcollect.tail.identity.FileIdentity;
 
 /**
  * One record read from a file: a line, or the lines of a multiline group.
  *
  * @param entry           the entry that collects the file
  * @param path            the file's path when it was read
- * @param fileIdentity    {@link io.logcollect.tail.identity.FileIdentity#key()}
+ * @param file            the identity of the file read
  * @param position        where to resume the file once this event is delivered
  * @param offset          byte offset of the event's first line
  * @param message         the text
@@ -18,7 +19,7 @@ import io.logcollect.policy.CollectionEntry;
  * @param timestampMillis the event's time: read from the line by the entry's timestamp rule, else when it was read
  * @param timestampSource where {@code timestampMillis} comes from
  */
-public record LogEvent(CollectionEntry entry, String path, String fileIdentity, FilePosition position, long offset,
+public record LogEvent(CollectionEntry entry, String path, FileIdentity file, FilePosition position, long offset,
                        String message, boolean multiline, boolean truncated, long readTimeMillis, String eventId,
                        long timestampMillis, TimestampSource timestampSource) {
 
@@ -33,9 +34,14 @@ public record LogEvent(CollectionEntry entry, String path, String fileIdentity, 
     }
 
     /** An event whose time is when it was read. */
-    public LogEvent(CollectionEntry entry, String path, String fileIdentity, FilePosition position, long offset,
+    public LogEvent(CollectionEntry entry, String path, FileIdentity file, FilePosition position, long offset,
                     String message, boolean multiline, boolean truncated, long readTimeMillis, String eventId) {
-        this(entry, path, fileIdentity, position, offset, message, multiline, truncated, readTimeMillis, eventId,
+        this(entry, path, file, position, offset, message, multiline, truncated, readTimeMillis, eventId,
                 readTimeMillis, TimestampSource.READ);
+    }
+
+    /** The file's {@link FileIdentity#key()}: its source partition and the seed of its event ids. */
+    public String fileIdentity() {
+        return file.key();
     }
 }

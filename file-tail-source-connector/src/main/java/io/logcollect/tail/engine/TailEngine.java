@@ -252,7 +252,7 @@ public final class TailEngine implements Closeable, Discovery.Reading {
             source = parsed.isPresent() ? LogEvent.TimestampSource.LINE : LogEvent.TimestampSource.UNPARSED;
             timestamp = parsed.orElse(now);
         }
-        return new LogEvent(file.entry.entry(), file.path.toString(), file.key(),
+        return new LogEvent(file.entry.entry(), file.path.toString(), file.identity,
                 new FilePosition(group.nextOffset(), file.epoch, file.entry.appliedAt, file.check), group.offset(),
                 group.text(), group.multiline(), group.truncated(), now, file.eventIds.idAt(group.offset()),
                 timestamp, source);

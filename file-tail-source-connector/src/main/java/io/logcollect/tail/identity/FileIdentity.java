@@ -38,6 +38,11 @@ public record FileIdentity(String device, String inode, String fingerprint, bool
         return new FileIdentity(device, inode, fingerprint, true);
     }
 
+    /** The device number in decimal, as {@code stat -c %d} and ECS's {@code log.file.device_id} write it. */
+    public String deviceId() {
+        return Long.toUnsignedString(Long.parseUnsignedLong(device, 16));
+    }
+
     /** {@code <device>:<inode>}: the same file within one run, whatever its content. */
     public String fileKey() {
         return device + ":" + inode;

@@ -60,7 +60,10 @@ public final class EcsRecords {
     private static final Schema HOST = SchemaBuilder.struct().name("io.logcollect.Host")
             .field("name", Schema.STRING_SCHEMA).build();
     private static final Schema FILE = SchemaBuilder.struct().name("io.logcollect.LogFile")
-            .field("path", Schema.STRING_SCHEMA).build();
+            .field("path", Schema.STRING_SCHEMA)
+            .field("inode", Schema.STRING_SCHEMA)
+            .field("device_id", Schema.STRING_SCHEMA)
+            .field("fingerprint", Schema.STRING_SCHEMA).build();
     private static final Schema FLAGS = SchemaBuilder.array(Schema.STRING_SCHEMA).build();
     private static final Schema LOG = SchemaBuilder.struct().name("io.logcollect.Log")
             .field("file", FILE).field("offset", Schema.INT64_SCHEMA).build();
@@ -200,10 +203,16 @@ public final class EcsRecords {
                 partsByFile.clear();
             }
             parts = new FileParts(event.entry().id(), event.path(), partition(event.entry().id(), event.fileIdentity()),
-                    hostName + "/" + event.fileIdentity(), new Struct(FILE).put("path", event.path()));
+                    hostName + "/" + event.fileIdentity(), file(event));
             partsByFile.put(event.fileIdentity(), parts);
         }
         return parts;
+    }
+
+    /** {@code log.file}: the path it was read at and its identity, which orders lines of one file (DESIGN.md 3). */
+    private static Struct file(LogEvent event) {
+        return new Struct(FILE).put("path", event.path()).put("inode", event.file().inode())
+                .put("device_id", event.file().deviceId()).put("fingerprint", event.file().fingerprint());
     }
 
     private record FileParts(String entryId, String path, Map<String, Object> partition, String key, Struct file) {

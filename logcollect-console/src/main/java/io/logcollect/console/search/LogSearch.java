@@ -282,7 +282,11 @@ public final class LogSearch {
         ObjectNode bool = body.putObject("query").putObject("bool");
         ArrayNode filter = bool.putArray("filter");
         filter.addObject().putObject("term").put("host.name", center.host());
-        filter.addObject().putObject("term").put("log.file.path", center.path());
+        if (center.file().isEmpty()) {
+            filter.addObject().putObject("term").put("log.file.path", center.path());
+        } else {
+            filter.addObject().putObject("term").put("log.file.fingerprint", center.file());
+        }
         filter.addObject().putObject("range").putObject("log.offset").put(direction, center.offset());
         Instant time = parseTime(center.timestamp());
         if (time != null) {
@@ -400,7 +404,7 @@ public final class LogSearch {
         return new LogLine(hit.path("_index").asText(), hit.path("_id").asText(),
                 source.path("@timestamp").asText(""), Segment.visible(source.path("host").path("name").asText("")),
                 Segment.visible(source.path("log").path("file").path("path").asText("")),
-                source.path("log").path("offset").asLong(-1), Segment.split(shown, limit),
+                source.path("log").path("file").path("fingerprint").asText(""), source.path("log").path("offset").asLong(-1), Segment.split(shown, limit),
                 Math.max(0, message.length() - limit), labels, cursor);
     }
 
