@@ -115,11 +115,6 @@ public final class EcsRecords {
         return schema.fields().get(position);
     }
 
-    /** Puts by position, sparing a lookup by name per field and line. */
-    private static void put(Struct struct, int position, Object value) {
-        struct.put(field(struct.schema(), position), value);
-    }
-
     /** The source partition of a file of an entry. */
     public static Map<String, Object> partition(String entryId, String fileIdentity) {
         // A HashMap, never Map.of: Connect stores offsets under the partition's JSON, written in iteration
@@ -137,9 +132,9 @@ public final class EcsRecords {
         Schema schema = created ? (flagged ? VALUE_CREATED_WITH_FLAGS : VALUE_CREATED)
                 : (flagged ? VALUE_WITH_FLAGS : VALUE);
         FileParts file = fileParts(event);
-        Struct log = new Struct(field(schema, LOG_FIELD).schema());
-        put(log, LOG_FILE_FIELD, file.file());
-        put(log, LOG_OFFSET_FIELD, event.offset());
+        DeferredCheckStruct log = new DeferredCheckStruct(field(schema, LOG_FIELD).schema())
+                .set(LOG_FILE_FIELD, file.file())
+                .set(LOG_OFFSET_FIELD, event.offset());
         if (flagged) {
             List<String> flags = new ArrayList<>(3);
             if (event.multiline()) {
@@ -151,20 +146,20 @@ public final class EcsRecords {
             if (unparsed) {
                 flags.add("timestamp_unparsed");
             }
-            put(log, LOG_FLAGS_FIELD, flags);
+            log.set(LOG_FLAGS_FIELD, flags);
         }
-        Struct eventStruct = new Struct(field(schema, EVENT_FIELD).schema());
-        put(eventStruct, EVENT_ID_FIELD, event.eventId());
+        DeferredCheckStruct eventStruct = new DeferredCheckStruct(field(schema, EVENT_FIELD).schema())
+                .set(EVENT_ID_FIELD, event.eventId());
         if (created) {
-            put(eventStruct, EVENT_CREATED_FIELD, formatTimestamp(event.readTimeMillis()));
+            eventStruct.set(EVENT_CREATED_FIELD, formatTimestamp(event.readTimeMillis()));
         }
-        Struct value = new Struct(schema);
-        put(value, TIMESTAMP_FIELD, created ? formatTimestamp(event.timestampMillis()) : timestamp(event.readTimeMillis()));
-        put(value, MESSAGE_FIELD, event.message());
-        put(value, EVENT_FIELD, eventStruct);
-        put(value, HOST_FIELD, host);
-        put(value, LOG_FIELD, log);
-        put(value, LABELS_FIELD, labels(event));
+        Struct value = new DeferredCheckStruct(schema)
+                .set(TIMESTAMP_FIELD, created ? formatTimestamp(event.timestampMillis()) : timestamp(event.readTimeMillis()))
+                .set(MESSAGE_FIELD, event.message())
+                .set(EVENT_FIELD, eventStruct)
+                .set(HOST_FIELD, host)
+                .set(LOG_FIELD, log)
+                .set(LABELS_FIELD, labels(event));
         return new SourceRecord(file.partition(), offset(event.position()), event.entry().topic(), null,
                 keyByFile ? Schema.STRING_SCHEMA : null, keyByFile ? file.key() : null, schema, value,
                 event.timestampMillis());

@@ -213,7 +213,8 @@ public final class LogRecordJsonConverter implements Converter {
                         out.write(',');
                     }
                     out.write(names[field.index()]);
-                    write(field.schema(), struct.get(field));
+                    write(field.schema(), struct instanceof DeferredCheckStruct unchecked
+                            ? unchecked.valueAt(field.index()) : struct.get(field));
                 }
                 out.write('}');
             }

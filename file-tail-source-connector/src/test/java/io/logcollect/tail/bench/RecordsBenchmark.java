@@ -23,8 +23,8 @@ import java.util.Optional;
 
 /**
  * The agent's own work per record on Connect's side, in one process and without servers: building the record
- * ({@link EcsRecords}, Connect's {@code Struct} validation included) and writing its JSON with the converter we
- * ship, against Kafka's {@link JsonConverter} on the same records as the baseline, for plain lines and for
+ * ({@link EcsRecords}) and writing its JSON with the converter we ship, against Kafka's {@link JsonConverter} on the
+ * same records as the baseline (which reads the value through the {@code Struct} API, so Connect checks it there), for plain lines and for
  * access-log lines, whose quotes JSON escapes. Each round times the three in turn in CPU time of this thread, so a
  * slow moment of the machine hits all three; a first round warms the JIT and is not counted. Records are built and
  * converted a batch at a time, so that a record is converted soon after it was built, as a poll's batch is (in the

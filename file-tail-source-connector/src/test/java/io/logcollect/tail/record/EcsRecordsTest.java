@@ -60,6 +60,54 @@ class EcsRecordsTest {
                 new String(values.fromConnectData("t", unparsed.valueSchema(), unparsed.value()), StandardCharsets.UTF_8));
     }
 
+    /**
+     * The value skips Connect's check on every put; a transformation reading it through the Struct API gets it
+     * checked, and the JSON after it is the record's JSON with the transformation's change.
+     */
+    @Test
+    void aTransformationReadsTheValueAsAnyStruct() {
+        io.logcollect.policy.CollectionEntry entry = io.logcollect.policy.PolicyParser.parse(
+                "[{\"id\":\"app\",\"paths\":[\"/var/log/app.log\"],\"topic\":\"t\"}]",
+                io.logcollect.policy.AllowedPaths.of(java.util.List.of("/var/log"))).entries().get(0);
+        long read = java.time.Instant.parse("2026-11-29T12:00:00.456Z").toEpochMilli();
+        org.apache.kafka.connect.source.SourceRecord record = new EcsRecords("web-01", "web", true).record(
+                new LogEvent(entry, "/var/log/app.log", new io.logcollect.tail.identity.FileIdentity("803", "131",
+                        "9f2c", false), new FilePosition(12, 0, 1L, io.logcollect.tail.identity.ContentCheck.NONE),
+                        0, "started", true, false, read, "id-1"));
+        org.apache.kafka.connect.transforms.InsertField<org.apache.kafka.connect.source.SourceRecord> insert =
+                new org.apache.kafka.connect.transforms.InsertField.Value<>();
+        insert.configure(Map.of("static.field", "datacenter", "static.value", "eu-1"));
+        org.apache.kafka.connect.source.SourceRecord transformed = insert.apply(record);
+        JsonConverter values = new JsonConverter();
+        values.configure(Map.of("schemas.enable", "false"), false);
+        assertJson("{\"@timestamp\":\"2026-11-29T12:00:00.456Z\",\"message\":\"started\",\"event\":{\"id\":\"id-1\"},"
+                        + "\"host\":{\"name\":\"web-01\"},\"log\":{\"file\":{\"path\":\"/var/log/app.log\","
+                        + "\"inode\":\"131\",\"device_id\":\"2051\",\"fingerprint\":\"9f2c\"},\"offset\":0,"
+                        + "\"flags\":[\"multiline\"]},\"labels\":{\"policy\":\"web\",\"entry\":\"app\"},"
+                        + "\"datacenter\":\"eu-1\"}",
+                new String(values.fromConnectData("t", transformed.valueSchema(), transformed.value()),
+                        StandardCharsets.UTF_8));
+        org.apache.kafka.connect.data.Struct value = (org.apache.kafka.connect.data.Struct) record.value();
+        assertEquals("started", value.getString("message"));
+        assertEquals(0L, value.getStruct("log").getInt64("offset"));
+        value.validate();
+    }
+
+    /** A value that does not fit its schema is refused when it is read, naming the field, as a put would. */
+    @Test
+    void aValueThatDoesNotFitItsSchemaIsRefusedWhenRead() {
+        org.apache.kafka.connect.data.Schema schema = org.apache.kafka.connect.data.SchemaBuilder.struct()
+                .field("offset", org.apache.kafka.connect.data.Schema.INT64_SCHEMA).build();
+        DeferredCheckStruct struct = new DeferredCheckStruct(schema).set(0, "twelve");
+        org.apache.kafka.connect.errors.DataException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                org.apache.kafka.connect.errors.DataException.class, () -> struct.get("offset"));
+        org.junit.jupiter.api.Assertions.assertTrue(refused.getMessage().contains("offset"), refused.getMessage());
+        LogRecordJsonConverter converter = new LogRecordJsonConverter();
+        converter.configure(Map.of("schemas.enable", "false"), false);
+        org.junit.jupiter.api.Assertions.assertThrows(org.apache.kafka.connect.errors.DataException.class,
+                () -> converter.fromConnectData("t", schema, struct));
+    }
+
     /** Field order of labels follows the map, which need not be the order written here. */
     private static void assertJson(String expected, String actual) {
         try {
