@@ -21,23 +21,25 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
- * Our agent against a native peer, in one run into one broker: rsyslog ({@code imfile} -> {@code omkafka}, whose
- * producer is librdkafka) and the tail connector each read their own copy of the same file, one after the other,
- * into a topic of their own. They take turns for a few rounds (three by default), so that a slow moment of this
- * shared machine hits both, and the ratio reported is the median of the rounds'. Prints lines/s (from the start
- * until the topic holds every line) and CPU seconds per million lines (the whole process: rsyslogd with its
- * librdkafka threads; the agent worker's JVM with its GC and compiler threads), and the ratios. Goal: the agent
- * at least twice as fast.
+ * Our agent against two native peers, in one run into one broker: rsyslog ({@code imfile} -> {@code omkafka}) and
+ * syslog-ng ({@code wildcard-file} -> {@code kafka-c}), both with librdkafka as their producer, and the tail
+ * connector each read their own copy of the same file, one after the other, into a topic of their own. They take
+ * turns for a few rounds (three by default), so that a slow moment of this shared machine hits all three. Prints
+ * lines/s (from the start until the topic holds every line) and CPU seconds per million lines (the whole process:
+ * the daemon with its librdkafka threads; the agent worker's JVM with its GC and compiler threads) per round, and
+ * the ratios. Goals: the agent at least twice as fast as rsyslog and ahead of syslog-ng in every round.
  *
- * <p>rsyslog is set up as a user would for this job: a JSON template with the timestamp, host, file path and
- * message, lz4, {@code acks=all}, and librdkafka buffers large enough that nothing is dropped (the benchmark
- * checks every line arrived). The agent runs the shipped worker properties and tail connector config
- * ({@code connect-configs/}, producer settings included), with its one entry inline instead of from etcd. The
- * agent's worker first reads the whole file once into another topic so its JIT has compiled the hot paths;
- * rsyslog is native code and needs no warm-up.
+ * <p>The peers are set up as a user would for this job: a JSON record with the timestamp, host, file path and
+ * message, lz4, {@code acks=all}, and librdkafka buffers large enough that nothing is dropped (the benchmark checks
+ * every line arrived, and the first record's fields). The agent runs the shipped worker properties and tail
+ * connector config ({@code connect-configs/}, producer settings included), with its one entry inline instead of
+ * from etcd. The agent's worker first reads the whole file once into another topic so its JIT has compiled the
+ * hot paths; the peers are native code and need no warm-up.
  *
  * <p>Run: {@code bin/benchmark peers [lines] [rounds]} (3,000,000 lines of 200 bytes, 3 rounds by default). It
- * needs Debian's {@code rsyslog} and {@code rsyslog-kafka} packages, which {@code bin/benchmark} installs.
+ * needs Debian's {@code rsyslog} and {@code rsyslog-kafka} packages, which {@code bin/benchmark} installs, and
+ * syslog-ng 3.38 unpacked from Debian's {@code syslog-ng-core} and {@code syslog-ng-mod-rdkafka} into the
+ * directory the system property {@code logcollect.syslog-ng.root} names, which {@code bin/benchmark} does.
  */
 public final class PeersBenchmark {
 
@@ -49,15 +51,19 @@ public final class PeersBenchmark {
     public static void main(String[] args) throws Exception {
         int lines = args.length > 0 ? Integer.parseInt(args[0]) : 3_000_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        Path syslogNg = Path.of(System.getProperty("logcollect.syslog-ng.root", "/"));
         KafkaBroker kafka = KafkaBroker.start();
         Path original = Workspace.newDirectory("peers-file").resolve("app.log");
         BenchmarkLines.write(original, lines, LINE_BYTES);
-        String version = rsyslogVersion();
+        String rsyslogVersion = firstLine(new ProcessBuilder("rsyslogd", "-v")).replaceFirst("^rsyslogd\\s+", "").replaceFirst("\\s.*", "");
+        String syslogNgVersion = firstLine(syslogNg(syslogNg, "--version"))
+                .replaceFirst(".*\\((.*)\\).*", "$1");
         Path agentLogs = Workspace.newDirectory("peers-agent-logs");
         Files.copy(original, agentLogs.resolve("warm-up.log"));
         ConnectWorker agent = ShippedConfigs.withWorkerProperties(ConnectWorker.standalone(kafka).heap("2g"),
                 "agent-standalone.properties").start();
-        List<Double> ratios = new ArrayList<>();
+        List<Double> rsyslogRatios = new ArrayList<>();
+        List<Double> syslogNgRatios = new ArrayList<>();
         List<String> results = new ArrayList<>();
         try {
             read(kafka, agent, agentLogs, "warm-up.log", "peers-agent-warm-up", lines);
@@ -66,32 +72,44 @@ public final class PeersBenchmark {
                 Files.copy(original, rsyslogFile);
                 Run rsyslog = rsyslog(kafka, rsyslogFile, lines, "peers-rsyslog-" + round);
                 Files.delete(rsyslogFile);
+                Path syslogNgFile = Workspace.newDirectory("peers-syslog-ng-logs").resolve("app.log");
+                Files.copy(original, syslogNgFile);
+                Run syslogNgRun = syslogNg(syslogNg, kafka, syslogNgFile, lines, "peers-syslog-ng-" + round);
+                Files.delete(syslogNgFile);
                 String agentFile = "app-" + round + ".log";
                 Files.copy(original, agentLogs.resolve(agentFile));
                 Duration before = cpu(agent);
                 double seconds = read(kafka, agent, agentLogs, agentFile, "peers-agent-" + round, lines);
                 Run ours = new Run(lines, seconds, cpu(agent).minus(before));
                 Files.delete(agentLogs.resolve(agentFile));
-                double ratio = ours.linesPerSecond() / rsyslog.linesPerSecond();
-                ratios.add(ratio);
-                results.add(String.format("round %d: rsyslog %,9.0f lines/s %5.2f CPU s/M | agent %,9.0f lines/s %5.2f CPU s/M"
-                                + " | ratio %.2f, CPU per line %.2f", round, rsyslog.linesPerSecond(),
-                        rsyslog.cpuSecondsPerMillion(), ours.linesPerSecond(), ours.cpuSecondsPerMillion(), ratio,
-                        ours.cpuSecondsPerMillion() / rsyslog.cpuSecondsPerMillion()));
+                rsyslogRatios.add(ours.linesPerSecond() / rsyslog.linesPerSecond());
+                syslogNgRatios.add(ours.linesPerSecond() / syslogNgRun.linesPerSecond());
+                results.add(String.format("round %d: rsyslog %,9.0f lines/s %5.2f CPU s/M | syslog-ng %,9.0f lines/s"
+                                + " %5.2f CPU s/M | agent %,9.0f lines/s %5.2f CPU s/M | agent / rsyslog %.2f,"
+                                + " agent / syslog-ng %.2f", round, rsyslog.linesPerSecond(),
+                        rsyslog.cpuSecondsPerMillion(), syslogNgRun.linesPerSecond(),
+                        syslogNgRun.cpuSecondsPerMillion(), ours.linesPerSecond(), ours.cpuSecondsPerMillion(),
+                        rsyslogRatios.get(round - 1), syslogNgRatios.get(round - 1)));
             }
         } finally {
             agent.stop();
         }
         kafka.stop();
 
-        System.out.printf("%n== a native peer, side by side: %,d lines of %d bytes, one file each, one broker ==%n",
+        System.out.printf("%n== native peers, side by side: %,d lines of %d bytes, one file each, one broker ==%n",
                 lines, LINE_BYTES);
-        System.out.println("rsyslog " + version + " (imfile -> omkafka, lz4, acks=all) against the logcollect agent "
-                + "(shipped connect-configs, warmed up), taking turns so that the machine's slow moments hit both");
+        System.out.println("rsyslog " + rsyslogVersion + " (imfile -> omkafka) and syslog-ng " + syslogNgVersion
+                + " (wildcard-file -> kafka-c), lz4, acks=all, against the logcollect agent (shipped connect-configs,"
+                + " warmed up), taking turns so that the machine's slow moments hit all three");
         results.forEach(System.out::println);
+        summary("agent / rsyslog", rsyslogRatios, "goal >= 2.00 in every round");
+        summary("agent / syslog-ng", syslogNgRatios, "goal > 1.00 in every round");
+    }
+
+    private static void summary(String what, List<Double> ratios, String goal) {
         List<Double> sorted = ratios.stream().sorted().toList();
-        System.out.printf("ratio agent / rsyslog, lines/s: median %.2f of %d rounds (lowest %.2f, highest %.2f; "
-                + "goal >= 2.00)%n", sorted.get(sorted.size() / 2), rounds, sorted.get(0), sorted.get(sorted.size() - 1));
+        System.out.printf("ratio %s, lines/s: median %.2f of %d rounds (lowest %.2f, highest %.2f; %s)%n", what,
+                sorted.get(sorted.size() / 2), sorted.size(), sorted.get(0), sorted.get(sorted.size() - 1), goal);
     }
 
     /** Runs rsyslogd in the foreground on {@code file} until the topic holds every line, then stops it. */
@@ -108,7 +126,7 @@ public final class PeersBenchmark {
             long start = System.nanoTime();
             double seconds = awaitLines(kafka, topic, lines, start, rsyslogd::isAlive, dir.resolve("rsyslogd.out"));
             Duration cpu = rsyslogd.toHandle().info().totalCpuDuration().orElseThrow();
-            checkRsyslogRecord(kafka, topic, file);
+            checkPeerRecord("rsyslog", kafka, topic, file);
             return new Run(lines, seconds, cpu);
         } finally {
             rsyslogd.destroy();
@@ -138,18 +156,66 @@ public final class PeersBenchmark {
                 """.formatted(workDirectory, file, topic, brokers);
     }
 
-    /** A record as rsyslog wrote it holds the fields a user would search: the file, the host, the line. */
-    private static void checkRsyslogRecord(KafkaBroker kafka, String topic, Path file) throws IOException {
+    /**
+     * Runs syslog-ng in the foreground on {@code file} until the topic holds every line, then stops it: the file
+     * read from its start with flow control (a line waits rather than being dropped when the Kafka queue is full),
+     * each line sent as a JSON object through librdkafka with lz4, acks=all and the same queues as rsyslog's.
+     */
+    private static Run syslogNg(Path root, KafkaBroker kafka, Path file, int lines, String topic) throws Exception {
+        kafka.createTopic(topic, 1);
+        Path dir = Workspace.newDirectory("peers-syslog-ng");
+        Path config = dir.resolve("syslog-ng.conf");
+        Files.writeString(config, """
+                @version: 3.38
+                options { stats-freq(0); use-dns(no); };
+                source s_app { wildcard-file(base-dir("%s") filename-pattern("%s") flags(no-parse)
+                               log-fetch-limit(1000) log-iw-size(100000)); };
+                destination d_kafka { kafka-c(bootstrap-servers("%s") topic("%s")
+                  config("compression.codec" => "lz4" "acks" => "all" "queue.buffering.max.messages" => "1000000"
+                         "queue.buffering.max.kbytes" => "1048576" "batch.size" => "262144" "linger.ms" => "20")
+                  message("$(format-json --scope none @timestamp=${ISODATE} host=${HOST} file=${FILE_NAME}
+                           message=${MESSAGE})")
+                  log-fifo-size(100000)); };
+                log { source(s_app); destination(d_kafka); flags(flow-control); };
+                """.formatted(file.getParent(), file.getFileName(), kafka.bootstrapServers(), topic));
+        Process syslogNg = syslogNg(root, "-F", "--no-caps", "-f", config.toString(),
+                "-R", dir.resolve("persist").toString(), "-p", dir.resolve("pid").toString(),
+                "-c", dir.resolve("ctl").toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("syslog-ng.out").toFile()).start();
+        try {
+            long start = System.nanoTime();
+            double seconds = awaitLines(kafka, topic, lines, start, syslogNg::isAlive, dir.resolve("syslog-ng.out"));
+            Duration cpu = syslogNg.toHandle().info().totalCpuDuration().orElseThrow();
+            checkPeerRecord("syslog-ng", kafka, topic, file);
+            return new Run(lines, seconds, cpu);
+        } finally {
+            syslogNg.destroy();
+            syslogNg.waitFor();
+        }
+    }
+
+    /** syslog-ng as unpacked under {@code root}, not installed: its library and modules are found there. */
+    private static ProcessBuilder syslogNg(Path root, String... arguments) {
+        List<String> command = new ArrayList<>(List.of(root.resolve("usr/sbin/syslog-ng").toString(),
+                "--module-path=" + root.resolve("usr/lib/syslog-ng/3.38")));
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("LD_LIBRARY_PATH", root.resolve("usr/lib/syslog-ng").toString());
+        return builder;
+    }
+
+    /** A record as a peer wrote it holds the fields a user would search: the file, the host, the line. */
+    private static void checkPeerRecord(String peer, KafkaBroker kafka, String topic, Path file) throws IOException {
         String value = kafka.consume(topic, 1, Duration.ofMinutes(1)).get(0).value();
         JsonNode record = HttpJson.MAPPER.readTree(value);
         for (String field : List.of("@timestamp", "host", "file", "message")) {
             if (record.path(field).asText().isEmpty()) {
-                throw new IllegalStateException("rsyslog's record has no " + field + ": " + value);
+                throw new IllegalStateException(peer + "'s record has no " + field + ": " + value);
             }
         }
         if (!record.path("file").asText().equals(file.toString())
                 || !record.path("message").asText().startsWith("2026-11-24T10:00:00.000Z INFO request 0 ")) {
-            throw new IllegalStateException("rsyslog's first record is not the file's first line: " + value);
+            throw new IllegalStateException(peer + "'s first record is not the file's first line: " + value);
         }
     }
 
@@ -198,11 +264,11 @@ public final class PeersBenchmark {
         }
     }
 
-    private static String rsyslogVersion() throws IOException, InterruptedException {
-        Process version = new ProcessBuilder("rsyslogd", "-v").redirectErrorStream(true).start();
-        String first = new String(version.getInputStream().readAllBytes()).lines().findFirst().orElse("");
-        version.waitFor();
-        return first.replaceFirst("^rsyslogd\\s+", "").replaceFirst("\\s.*", "");
+    private static String firstLine(ProcessBuilder command) throws IOException, InterruptedException {
+        Process process = command.redirectErrorStream(true).start();
+        String first = new String(process.getInputStream().readAllBytes()).lines().findFirst().orElse("");
+        process.waitFor();
+        return first;
     }
 
     private record Run(int lines, double seconds, Duration cpu) {
