@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** One million ECS records through a real worker into a real engine: exact counts, daily indices, the mapping. */
 final class MillionRecords {
@@ -50,6 +51,7 @@ final class MillionRecords {
         }
         assertEquals("keyword", SinkFixtures.mappingType(node, index, "event.id"));
         assertEquals("long", SinkFixtures.mappingType(node, index, "log.offset"));
+        assertEquals("date", SinkFixtures.mappingType(node, index, "event.ingested"));
         assertEquals("keyword", SinkFixtures.mappingType(node, index, "labels.app"));
         assertEquals("keyword", SinkFixtures.mappingType(node, index, "labels.entry"));
         SinkFixtures.assertNoMergeOnRefresh(node, index);
@@ -60,6 +62,10 @@ final class MillionRecords {
         assertEquals(topic + "-" + sample, doc.at("/_source/event/id").asText());
         assertEquals("web-" + (sample % 4), doc.at("/_source/host/name").asText());
         assertEquals(sample * 120, doc.at("/_source/log/offset").asLong());
+        // when the sink sent it, which the console's live tail follows
+        java.time.Instant ingested = java.time.Instant.parse(doc.at("/_source/event.ingested").asText());
+        assertTrue(ingested.isAfter(java.time.Instant.now().minus(java.time.Duration.ofHours(1)))
+                && !ingested.isAfter(java.time.Instant.now()), ingested.toString());
         assertEquals("RUNNING", SinkFixtures.taskState(worker, name));
         worker.deleteConnector(name);
     }

@@ -90,6 +90,21 @@ class SearchEnginesIT {
                 bulk.append("{\"index\":{\"_index\":\"").append(INDEX).append("\",\"_id\":\"old-").append(i)
                         .append("\"}}\n").append(doc).append('\n');
             }
+            // lines for the live tail, which follows the time they reached the engine: one arrives late, with a
+            // time two hours old
+            String[] tailed = {"tailed 0", "tailed 1", "tailed late", "tailed 2", "tailed 3"};
+            long[] ingestedAgo = {3000, 2000, 1500, 1000, 0};
+            for (int i = 0; i < tailed.length; i++) {
+                ObjectNode doc = HttpJson.MAPPER.createObjectNode();
+                Instant ingested = newest.minusMillis(ingestedAgo[i]);
+                doc.put("@timestamp", (tailed[i].contains("late") ? newest.minusSeconds(7200) : ingested).toString());
+                doc.put("message", tailed[i]);
+                doc.putObject("host").put("name", "web-2");
+                doc.putObject("event").put("id", "tailed-" + i);
+                doc.put("event.ingested", ingested.toString());
+                bulk.append("{\"index\":{\"_index\":\"").append(INDEX).append("\",\"_id\":\"tailed-").append(i)
+                        .append("\"}}\n").append(doc).append('\n');
+            }
             node.bulk(bulk.toString());
             node.refresh(INDEX);
             LogSearch search = new LogSearch(client, "*,-logcollect-*,-.*");
@@ -131,11 +146,19 @@ class SearchEnginesIT {
             assertEquals(List.of("engine line 601", "engine line 602"),
                     around.after().stream().limit(2).map(SearchEnginesIT::text).toList());
 
-            // a cursor at a time holds the lines of that time and later: line 1196 is exactly 3 s before the newest
-            LogSearch.Tail start = search.tail(all, Optional.empty(), newest.minusSeconds(3), 100);
-            LogSearch.Tail tail = search.tail(all, Optional.of(start.cursor()), Instant.now(), 100);
-            assertEquals(List.of("engine line 1196", "engine line 1197", "engine line 1198", "engine line 1199"),
-                    tail.lines().stream().map(SearchEnginesIT::text).toList());
+            // the tail starts LogSearch.TAIL_SETTLE before it is opened, and shows lines in the order they reached
+            // the engine, the late one included; a poll shows what reached it up to TAIL_SETTLE ago, and the next
+            // poll goes on from there without repeating a line
+            LogQuery tailed = query(Map.of("q", "tailed", "range", "15m"));
+            LogSearch.Tail start = search.tail(tailed, Optional.empty(),
+                    newest.minusMillis(2500).plus(LogSearch.TAIL_SETTLE), 100);
+            LogSearch.Tail first = search.tail(tailed, Optional.of(start.cursor()),
+                    newest.minusSeconds(1).plus(LogSearch.TAIL_SETTLE), 100);
+            assertEquals(List.of("tailed 1", "tailed late", "tailed 2"),
+                    first.lines().stream().map(SearchEnginesIT::text).toList());
+            LogSearch.Tail second = search.tail(tailed, Optional.of(first.cursor()), Instant.now(), 100);
+            assertEquals(List.of("tailed 3"), second.lines().stream().map(SearchEnginesIT::text).toList());
+            assertEquals(List.of(), search.tail(tailed, Optional.of(second.cursor()), Instant.now(), 100).lines());
 
             SearchResult refused = search.search(query(Map.of("q", "message:(", "mode", "lucene", "range", "24h")),
                     50, Optional.empty(), Optional.empty(), "engines");
