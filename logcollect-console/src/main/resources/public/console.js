@@ -1,4 +1,5 @@
-// The console's only script: charts drawn with uPlot from JSON the server sends. It never turns data into markup.
+// The console's only script: charts drawn with uPlot from JSON the server sends, and the live tail's retries.
+// It never turns data into markup.
 "use strict";
 
 function zoomTo(searchUrl, fromMillis, toMillis) {
@@ -139,6 +140,30 @@ function metrics(element) {
       element.dataset.ready = "true";
     });
 }
+
+const TAIL_RETRY_MILLIS = 2000;
+
+/**
+ * A live tail poll that failed: say so, and ask again with the same cursor (so no line is lost) after a pause.
+ * The next answer that arrives clears the message (the server's fragment replaces it).
+ */
+function tailFailed(event) {
+  const poller = event.detail.elt;
+  if (!poller || poller.id !== "tail-poller") {
+    return;
+  }
+  const status = document.getElementById("tail-status");
+  const xhr = event.detail.xhr;
+  const reason = xhr && xhr.status ? "HTTP " + xhr.status : "no answer from the console";
+  if (status) {
+    status.textContent = "Live tail: the last poll failed (" + reason + "); asking again every "
+      + TAIL_RETRY_MILLIS / 1000 + " s.";
+  }
+  setTimeout(() => htmx.trigger(poller, "retry"), TAIL_RETRY_MILLIS);
+}
+
+document.body.addEventListener("htmx:responseError", tailFailed);
+document.body.addEventListener("htmx:sendError", tailFailed);
 
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("#histogram[data-src]").forEach(histogram);

@@ -62,6 +62,7 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
     public static final String KEY_IGNORE = "key.ignore";
     public static final String WRITE_METHOD = "write.method";
     public static final String BEHAVIOR_ON_NULL_VALUES = "behavior.on.null.values";
+    public static final String DOCUMENT_INGESTED_TIMESTAMP = "document.ingested.timestamp";
 
     public static final String BATCH_SIZE = "batch.size";
     public static final String BULK_SIZE_BYTES = "bulk.size.bytes";
@@ -269,6 +270,12 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
                 "What a record with a null value (tombstone) does: ignore it, delete the document of its key (needs"
                         + " document.id.strategy=key: a tombstone has no event.id, and its own offset names no"
                         + " document), or fail the task.", DOCUMENT_GROUP, ++order, Width.SHORT, "Null values");
+        def.define(DOCUMENT_INGESTED_TIMESTAMP, Type.BOOLEAN, true, Importance.LOW,
+                "Add event.ingested (when the sink sent the document, UTC, milliseconds) to every document it indexes"
+                        + " or creates, as Elastic's agents do: the console's live tail follows it, so a line that"
+                        + " reaches the index late (after an outage, or with a skewed clock) is still shown. Turn it"
+                        + " off for an index whose mapping is strict and has no event.ingested.", DOCUMENT_GROUP,
+                ++order, Width.SHORT, "Ingested timestamp");
 
         order = 0;
         def.define(BATCH_SIZE, Type.INT, 2000, ConfigDef.Range.between(1, 100_000), Importance.MEDIUM,

@@ -105,7 +105,8 @@ public class ElasticsearchSinkTask extends SinkTask {
                 config.getInt(ElasticsearchSinkConfig.MAX_RETRIES),
                 config.getLong(ElasticsearchSinkConfig.RETRY_BACKOFF_MS),
                 config.getLong(ElasticsearchSinkConfig.RETRY_BACKOFF_MAX_MS),
-                requestTimeoutMillis(config));
+                requestTimeoutMillis(config),
+                config.getBoolean(ElasticsearchSinkConfig.DOCUMENT_INGESTED_TIMESTAMP));
         delivery = new SinkDelivery(name, new SinkDelivery.Settings(malformedBehavior, config.dropInvalidMessages(),
                 config.getInt(ElasticsearchSinkConfig.MAX_BUFFERED_RECORDS),
                 config.getLong(ElasticsearchSinkConfig.FLUSH_TIMEOUT_MS)), converter,

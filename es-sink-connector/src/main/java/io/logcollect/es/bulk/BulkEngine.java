@@ -273,7 +273,8 @@ public final class BulkEngine implements AutoCloseable {
      */
     private void send(List<BulkItem> batch) {
         long started = System.nanoTime();
-        byte[] body = BulkRequestBody.build(batch);
+        byte[] body = BulkRequestBody.build(batch, settings.ingestedTimestamp()
+                ? BulkRequestBody.ingested(System.currentTimeMillis()) : null);
         try {
             transport.send(body).orTimeout(settings.requestTimeoutMillis(), TimeUnit.MILLISECONDS)
                     .whenComplete((response, error) -> {

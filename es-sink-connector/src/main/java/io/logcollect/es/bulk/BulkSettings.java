@@ -11,9 +11,11 @@ package io.logcollect.es.bulk;
  * @param backoffMillis  first retry backoff, doubled per retry
  * @param maxBackoffMillis longest backoff
  * @param requestTimeoutMillis a request the transport has neither answered nor failed by then counts as failed
+ * @param ingestedTimestamp add {@code event.ingested}, the time a request is sent, to the documents it indexes
  */
 public record BulkSettings(int batchSize, long maxBytes, long lingerMillis, int maxInFlight, int maxRetries,
-                           long backoffMillis, long maxBackoffMillis, long requestTimeoutMillis) {
+                           long backoffMillis, long maxBackoffMillis, long requestTimeoutMillis,
+                           boolean ingestedTimestamp) {
 
     public BulkSettings {
         if (batchSize < 1 || maxBytes < 1 || lingerMillis < 0 || maxInFlight < 1 || maxRetries < -1

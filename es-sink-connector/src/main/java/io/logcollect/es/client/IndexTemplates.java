@@ -44,6 +44,7 @@ public final class IndexTemplates {
         ObjectNode event = properties.putObject("event").putObject("properties");
         event.putObject("id").put("type", "keyword");
         event.putObject("created").put("type", "date");
+        event.putObject("ingested").put("type", "date");
         properties.putObject("host").putObject("properties").putObject("name").put("type", "keyword");
         ObjectNode log = properties.putObject("log").putObject("properties");
         ObjectNode file = log.putObject("file").putObject("properties");

@@ -86,7 +86,7 @@ class BulkEngineTest {
 
     private BulkEngine engine(int batchSize, long lingerMs, int inFlight, int maxRetries) {
         engine = new BulkEngine("test", new BulkSettings(batchSize, 1 << 20, lingerMs, inFlight, maxRetries, 5, 20,
-                requestTimeoutMs),
+                requestTimeoutMs, false),
                 transport, (item, outcome) -> {
                     Outcome previous = outcomes.put((String) item.tag(), outcome);
                     if (previous != null) {

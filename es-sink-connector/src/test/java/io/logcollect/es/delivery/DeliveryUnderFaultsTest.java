@@ -203,7 +203,7 @@ class DeliveryUnderFaultsTest {
         private void start() {
             int batchSize = 1 + random.nextInt(20);
             BulkSettings settings = new BulkSettings(batchSize, 200 + random.nextInt(4000), random.nextInt(3),
-                    1 + random.nextInt(4), -1, 1, 1 + random.nextInt(2), 5 + random.nextInt(10));
+                    1 + random.nextInt(4), -1, 1, 1 + random.nextInt(2), 5 + random.nextInt(10), random.nextBoolean());
             delivery = new SinkDelivery("guard", new SinkDelivery.Settings(MalformedBehavior.DLQ, false,
                     5 + random.nextInt(60), 1),
                     new RecordConverter(IdStrategy.EVENT_ID, BulkAction.CREATE,

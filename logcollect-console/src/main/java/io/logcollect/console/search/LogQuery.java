@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
 public record LogQuery(String text, boolean lucene, String range, Instant from, Instant to, List<Filter> filters) {
 
     /** The quick ranges offered, in order. */
+    /** When the sink sent a line to the engine. */
+    public static final String INGESTED = "event.ingested";
     public static final List<String> QUICK_RANGES = List.of("15m", "1h", "4h", "24h", "7d", "30d");
     /** Fields a filter may name: the sidebar's and any label. */
     private static final Pattern FILTERABLE = Pattern.compile("host\\.name|log\\.file\\.path|labels\\.[A-Za-z0-9_.-]+");
@@ -158,11 +160,23 @@ public record LogQuery(String text, boolean lucene, String range, Instant from, 
 
     /** The engine's query: the text in {@code message}, the time range and the filters. */
     public ObjectNode toEngineQuery() {
+        return engineQuery("@timestamp", from, to);
+    }
+
+    /**
+     * The same query over the time lines reached the engine ({@code event.ingested}, which the sink adds) instead
+     * of their own: the live tail's, which must show a line that arrives late.
+     */
+    public ObjectNode ingestedBetween(Instant since, Instant until) {
+        return engineQuery(INGESTED, since, until);
+    }
+
+    private ObjectNode engineQuery(String timeField, Instant since, Instant until) {
         ObjectNode query = MAPPER.createObjectNode();
         ObjectNode bool = query.putObject("bool");
         ArrayNode filter = bool.putArray("filter");
-        ObjectNode time = filter.addObject().putObject("range").putObject("@timestamp");
-        time.put("gte", from.toEpochMilli()).put("lte", to.toEpochMilli()).put("format", "epoch_millis");
+        ObjectNode time = filter.addObject().putObject("range").putObject(timeField);
+        time.put("gte", since.toEpochMilli()).put("lte", until.toEpochMilli()).put("format", "epoch_millis");
         ArrayNode mustNot = bool.putArray("must_not");
         for (Filter f : filters) {
             ObjectNode term = (f.exclude() ? mustNot : filter).addObject().putObject("term");

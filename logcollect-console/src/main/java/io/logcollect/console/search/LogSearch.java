@@ -40,6 +40,8 @@ public final class LogSearch {
     public static final int SHOWN_CHARACTERS = 4_000;
     /** How far before and after a line its surrounding lines are looked for. */
     private static final Duration SURROUNDING_WINDOW = Duration.ofDays(1);
+    /** How long after reaching the engine a line is shown by the live tail; see {@link #tail}. */
+    public static final Duration TAIL_SETTLE = Duration.ofSeconds(2);
     static final List<String> SIDEBAR_FIELDS = List.of("host.name", "log.file.path");
     private static final long[] INTERVALS = {1_000, 5_000, 10_000, 30_000, 60_000, 300_000, 600_000, 1_800_000,
             3_600_000, 10_800_000, 43_200_000, 86_400_000, 604_800_000};
@@ -206,8 +208,8 @@ public final class LogSearch {
     }
 
     /**
-     * The {@code count} lines before and after a line in its own file (same host and path, by offset), oldest
-     * first, the line itself included.
+     * The {@code count} lines before and after a line in its own file (same host and file fingerprint, or path
+     * for lines that carry no fingerprint; by offset), oldest first, the line itself included.
      */
     public Optional<Surrounding> surrounding(String documentIndex, String id, int count) throws IOException {
         Optional<Document> found = document(documentIndex, id);
@@ -222,20 +224,30 @@ public final class LogSearch {
     }
 
     /**
-     * Lines newer than the cursor, oldest first, at most {@code limit}; with no cursor, none, and a cursor at
-     * {@code now}.
+     * The lines that reached the engine after the cursor, in that order, at most {@code limit}; with no cursor,
+     * none, and a cursor at {@code now} less {@link #TAIL_SETTLE}.
+     *
+     * <p>The tail follows {@code event.ingested}, not {@code @timestamp}: a line read hours ago (after an outage)
+     * or stamped by a skewed clock is still shown. A poll shows only lines that reached the engine at least
+     * {@link #TAIL_SETTLE} ago: one that came a little earlier than another may become searchable after it (each
+     * shard refreshes on its own), and the cursor would otherwise have passed it.
      */
     public Tail tail(LogQuery query, Optional<String> cursor, Instant now, int limit) throws IOException {
-        Optional<ArrayNode> position = cursor.flatMap(LogSearch::decodeCursor);
+        Instant until = now.minus(TAIL_SETTLE);
+        Optional<ArrayNode> position = cursor.flatMap(LogSearch::decodeTailCursor);
         if (position.isEmpty()) {
-            return new Tail(List.of(), encodeCursor(MAPPER.createArrayNode().add(now.toEpochMilli()).add(-1L).add("")));
+            return new Tail(List.of(), tailCursor(until));
         }
         Instant since = Instant.ofEpochMilli(position.get().get(0).asLong());
-        LogQuery live = query.between(since, now.plusSeconds(3600));
+        if (until.isBefore(since)) {
+            return new Tail(List.of(), cursor.get());
+        }
         ObjectNode body = MAPPER.createObjectNode();
         body.put("size", limit);
-        body.set("query", live.toEngineQuery());
-        body.set("sort", sort("asc"));
+        body.set("query", query.ingestedBetween(since, until));
+        ArrayNode sort = body.putArray("sort");
+        sort.addObject().putObject(LogQuery.INGESTED).put("order", "asc").put("unmapped_type", "date");
+        sort.addObject().putObject("event.id").put("order", "asc").put("unmapped_type", "keyword");
         body.set("search_after", position.get());
         body.set("highlight", highlight());
         JsonNode response;
@@ -251,8 +263,13 @@ public final class LogSearch {
         for (JsonNode hit : response.path("hits").path("hits")) {
             lines.add(line(hit, SHOWN_CHARACTERS));
         }
-        String next = lines.isEmpty() ? cursor.get() : lines.get(lines.size() - 1).cursor();
+        String next = lines.isEmpty() ? tailCursor(until) : lines.get(lines.size() - 1).cursor();
         return new Tail(lines, next);
+    }
+
+    /** A tail cursor after every line that reached the engine before {@code time}. */
+    private static String tailCursor(Instant time) {
+        return encodeCursor(MAPPER.createArrayNode().add(time.toEpochMilli() - 1).add("\uffff"));
     }
 
     /**
@@ -450,6 +467,20 @@ public final class LogSearch {
             JsonNode node = MAPPER.readTree(Base64.getUrlDecoder().decode(cursor));
             if (node instanceof ArrayNode array && (array.size() == 3 || array.size() == 4 && array.get(3).isNumber())
                     && array.get(0).isNumber() && array.get(1).isNumber() && array.get(2).isTextual()) {
+                return Optional.of(array);
+            }
+        } catch (IllegalArgumentException | IOException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    /** The sort values of a tail cursor (time reached the engine, id); empty when it is not one. */
+    static Optional<ArrayNode> decodeTailCursor(String cursor) {
+        try {
+            JsonNode node = MAPPER.readTree(Base64.getUrlDecoder().decode(cursor));
+            if (node instanceof ArrayNode array && array.size() == 2 && array.get(0).isNumber()
+                    && array.get(1).isTextual()) {
                 return Optional.of(array);
             }
         } catch (IllegalArgumentException | IOException e) {

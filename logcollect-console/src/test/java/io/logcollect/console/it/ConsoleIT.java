@@ -969,6 +969,7 @@ class ConsoleIT {
         page.waitForCondition(() -> page.locator("#tail-status").textContent().contains("failed"),
                 new Page.WaitForConditionOptions().setTimeout(5_000));
         assertTrue(page.textContent("#tail-status").contains("HTTP 502"), page.textContent("#tail-status"));
+        Browser.screenshot(page, "search-live-retrying");
         Instant now = Instant.now();
         StringBuilder bulk = new StringBuilder();
         // lines follow the order they reached the engine: the second one is late, with a time two hours old

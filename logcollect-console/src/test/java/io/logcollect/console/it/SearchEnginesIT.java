@@ -92,13 +92,14 @@ class SearchEnginesIT {
             }
             // lines for the live tail, which follows the time they reached the engine: one arrives late, with a
             // time two hours old
-            String[] tailed = {"tailed 0", "tailed 1", "tailed late", "tailed 2", "tailed 3"};
+            String[] tailLines = {"tailed 0", "tailed 1", "tailed late", "tailed 2", "tailed 3"};
             long[] ingestedAgo = {3000, 2000, 1500, 1000, 0};
-            for (int i = 0; i < tailed.length; i++) {
+            for (int i = 0; i < tailLines.length; i++) {
                 ObjectNode doc = HttpJson.MAPPER.createObjectNode();
                 Instant ingested = newest.minusMillis(ingestedAgo[i]);
-                doc.put("@timestamp", (tailed[i].contains("late") ? newest.minusSeconds(7200) : ingested).toString());
-                doc.put("message", tailed[i]);
+                doc.put("@timestamp", (tailLines[i].contains("late") ? newest.minusSeconds(7200) : ingested)
+                        .toString());
+                doc.put("message", tailLines[i]);
                 doc.putObject("host").put("name", "web-2");
                 doc.putObject("event").put("id", "tailed-" + i);
                 doc.put("event.ingested", ingested.toString());
