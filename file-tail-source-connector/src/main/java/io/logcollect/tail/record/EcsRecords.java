@@ -3,6 +3,7 @@ package io.logcollect.tail.record;
 import io.logcollect.tail.engine.FilePosition;
 import io.logcollect.tail.engine.LogEvent;
 import io.logcollect.tail.identity.ContentCheck;
+import io.logcollect.tail.identity.FileIdentity;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
@@ -80,7 +81,8 @@ public final class EcsRecords {
     private final boolean keyByFile;
     private final Struct host;
     private final Map<String, Map<String, String>> labelsByEntry = new HashMap<>();
-    private final Map<String, FileParts> partsByFile = new HashMap<>();
+    /** By identity, not by its key: a key is a string built anew on each call, and this is looked up per line. */
+    private final Map<FileIdentity, FileParts> partsByFile = new HashMap<>();
     private long formattedMillis = Long.MIN_VALUE;
     private String formatted;
 
@@ -192,14 +194,14 @@ public final class EcsRecords {
 
     /** What every record of a file shares, built once per file and path rather than once per line. */
     private FileParts fileParts(LogEvent event) {
-        FileParts parts = partsByFile.get(event.fileIdentity());
+        FileParts parts = partsByFile.get(event.file());
         if (parts == null || !parts.path().equals(event.path()) || !parts.entryId().equals(event.entry().id())) {
             if (partsByFile.size() >= MAX_FILES_KEPT) {
                 partsByFile.clear();
             }
             parts = new FileParts(event.entry().id(), event.path(), partition(event.entry().id(), event.fileIdentity()),
                     hostName + "/" + event.fileIdentity(), file(event));
-            partsByFile.put(event.fileIdentity(), parts);
+            partsByFile.put(event.file(), parts);
         }
         return parts;
     }

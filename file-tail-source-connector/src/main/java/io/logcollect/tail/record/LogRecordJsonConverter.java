@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -208,8 +209,11 @@ public final class LogRecordJsonConverter implements Converter {
                 }
                 out.write('{');
                 byte[][] names = fieldNames(schema);
-                for (Field field : schema.fields()) {
-                    if (field.index() > 0) {
+                List<Field> fields = schema.fields();
+                // by index: an iterator per struct and record was a twentieth of what the agent allocated
+                for (int i = 0; i < fields.size(); i++) {
+                    Field field = fields.get(i);
+                    if (i > 0) {
                         out.write(',');
                     }
                     out.write(names[field.index()]);
