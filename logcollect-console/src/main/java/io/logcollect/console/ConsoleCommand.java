@@ -106,6 +106,10 @@ public final class ConsoleCommand implements Callable<Integer> {
             description = "The log indices the search page reads.")
     String searchIndex;
 
+    @Option(names = "--search.export.max.lines", defaultValue = "1000000",
+            description = "Lines one export of a search (CSV or NDJSON) may write; the rest are left out.")
+    long exportMaxLines;
+
     @Option(names = "--status.index", defaultValue = "logcollect-status-*", description = "The agents' status records.")
     String statusIndex;
 
@@ -248,7 +252,7 @@ public final class ConsoleCommand implements Callable<Integer> {
                 chars(secrets.get("console.tls.keystore.password")), EtcdSettings.fromParameters(etcd), policyPrefix,
                 allowedPaths, search, searchIndex, statusIndex, metricsIndex, connect,
                 Optional.ofNullable(kafka).filter(s -> !s.isBlank()), sinkConnector, deadLetterTopic, alerts(),
-                chars(secrets.get("metrics.token")), tlsProxy);
+                chars(secrets.get("metrics.token")), tlsProxy, exportMaxLines);
     }
 
     private AlertSettings alerts() {

@@ -100,7 +100,7 @@ public final class ConsoleServer {
                 templates, settings.secureCookies());
         PolicyPages policyPages = new PolicyPages(policies, templates);
         AgentPages agentPages = new AgentPages(agents, templates);
-        SearchPages searchPages = new SearchPages(logSearch, templates);
+        SearchPages searchPages = new SearchPages(logSearch, templates, settings.exportMaxLines());
         PipelinePages pipelinePages = new PipelinePages(connect, backlog,
                 new SinkLedgers(search, settings.statusIndex()), new IndexFamilies(search, settings.searchIndex() + ","
                 + settings.statusIndex() + "," + settings.metricsIndex()), templates);
@@ -177,6 +177,7 @@ public final class ConsoleServer {
             config.routes.get("/search/document", searchPages::document);
             config.routes.get("/search/surrounding", searchPages::surrounding);
             config.routes.get("/search/tail", searchPages::tail);
+            config.routes.get("/search/export", searchPages::export);
 
             config.routes.get("/pipeline", pipelinePages::page);
             config.routes.post("/pipeline/restart", pipelinePages::restartTask);

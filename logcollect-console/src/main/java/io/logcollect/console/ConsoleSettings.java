@@ -40,7 +40,22 @@ public record ConsoleSettings(
         String deadLetterTopic,
         AlertSettings alerts,
         char[] metricsToken,
-        boolean tlsProxy) {
+        boolean tlsProxy,
+        long exportMaxLines) {
+
+    /** Lines one export of a search may write unless the admin sets another limit. */
+    public static final long DEFAULT_EXPORT_MAX_LINES = 1_000_000;
+
+    /** With the default export limit. */
+    public ConsoleSettings(String listenHost, int listenPort, Path usersFile, Optional<Path> tlsKeystore,
+                           char[] tlsKeystorePassword, EtcdSettings etcd, String policyPrefix, List<String> allowedPaths,
+                           ConnectionSettings search, String searchIndex, String statusIndex, String metricsIndex,
+                           Optional<ConnectCluster> connect, Optional<String> kafka, String sinkConnector,
+                           String deadLetterTopic, AlertSettings alerts, char[] metricsToken, boolean tlsProxy) {
+        this(listenHost, listenPort, usersFile, tlsKeystore, tlsKeystorePassword, etcd, policyPrefix, allowedPaths,
+                search, searchIndex, statusIndex, metricsIndex, connect, kafka, sinkConnector, deadLetterTopic, alerts,
+                metricsToken, tlsProxy, DEFAULT_EXPORT_MAX_LINES);
+    }
 
     /** The central Connect cluster's REST API. */
     public record ConnectCluster(URI url, String username, char[] password) {

@@ -68,6 +68,11 @@ public final class LogSearch {
         this.pointsInTime = new PointsInTime(client, index, this::engine, Clock.systemUTC());
     }
 
+    /** Exports of searches, in points in time of their own. */
+    public LogExport export() {
+        return new LogExport(client, index, pointsInTime);
+    }
+
     /**
      * One page of documents matching the query, newest first, after the cursor (the first page without). Pages
      * after the first are read in a point in time where the engine has one ({@code pointInTime}: the one the
@@ -390,7 +395,8 @@ public final class LogSearch {
         return Optional.of(known);
     }
 
-    private static ArrayNode sort(String order) {
+    /** Newest (or oldest) first, then by offset and id: a total order of one file's lines. */
+    static ArrayNode sort(String order) {
         ArrayNode sort = MAPPER.createArrayNode();
         sort.addObject().putObject("@timestamp").put("order", order);
         sort.addObject().putObject("log.offset").put("order", order).put("unmapped_type", "long");

@@ -89,7 +89,7 @@ final class PointsInTime {
     }
 
     /** Closes a point in time; one the engine already forgot is no error. */
-    private void close(String id) {
+    void close(String id) {
         Optional<EngineInfo.PointInTime> kind = engine.get().flatMap(EngineInfo::pointInTime);
         if (kind.isEmpty()) {
             return;

@@ -8,7 +8,9 @@ import io.logcollect.console.web.Page;
 import io.logcollect.console.web.Sessions;
 import io.logcollect.console.web.Templates;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -16,13 +18,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The search page and what it loads: histogram data, one document, surrounding lines, live tail. */
+/** The search page and what it loads: histogram data, one document, surrounding lines, live tail, exports. */
 public final class SearchPages {
 
     static final int PAGE_SIZE = 50;
     static final int MAX_PAGE_SIZE = 500;
     private static final int SURROUNDING = 20;
     private static final int TAIL_LIMIT = 200;
+    private static final java.time.format.DateTimeFormatter EXPORT_STAMP =
+            java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(java.time.ZoneOffset.UTC);
 
     /** Searches one user may have running at once: half the console's connections to the engine. */
     static final int SEARCHES_PER_USER = 4;
@@ -30,10 +34,12 @@ public final class SearchPages {
     private final LogSearch search;
     private final Templates templates;
     private final SearchSlots slots = new SearchSlots(SEARCHES_PER_USER, Duration.ofSeconds(5));
+    private final long exportMaxLines;
 
-    public SearchPages(LogSearch search, Templates templates) {
+    public SearchPages(LogSearch search, Templates templates, long exportMaxLines) {
         this.search = search;
         this.templates = templates;
+        this.exportMaxLines = exportMaxLines;
     }
 
     public void page(Context ctx) throws IOException {
@@ -55,6 +61,7 @@ public final class SearchPages {
             model.put("size", size);
             model.put("live", "1".equals(ctx.queryParam("live")));
             model.put("tailCursor", search.tail(query, Optional.empty(), Instant.now(), 0).cursor());
+            model.put("exportMaxLines", exportMaxLines);
             templates.render(ctx, "search/page.jte", model);
         }
     }
@@ -98,6 +105,34 @@ public final class SearchPages {
             java.util.Collections.reverse(newestFirst);
             templates.render(ctx, "search/tail.jte", Map.of("query", query, "lines", newestFirst, "cursor",
                     tail.cursor()));
+        }
+    }
+
+    /**
+     * The search's lines as a file, CSV or NDJSON, with the fields asked for, at most the admin's limit; streamed
+     * while the engine is read. The time range is the one the page showed ({@code from}/{@code to}).
+     */
+    public void export(Context ctx) throws IOException {
+        try (SearchSlots.Slot slot = slots.take(Guard.viewer(ctx).name())) {
+            LogQuery query = query(ctx);
+            List<String> fields;
+            try {
+                fields = LogExport.fields(ctx.queryParam("fields"));
+            } catch (IllegalArgumentException e) {
+                throw new BadRequestResponse(e.getMessage());
+            }
+            String formatName = Optional.ofNullable(ctx.queryParam("format")).orElse("csv");
+            LogExport.Format format = switch (formatName) {
+                case "csv" -> LogExport.Format.CSV;
+                case "ndjson" -> LogExport.Format.NDJSON;
+                default -> throw new BadRequestResponse("format must be csv or ndjson");
+            };
+            ctx.contentType(format.contentType());
+            ctx.header("Content-Disposition", "attachment; filename=\"logcollect-"
+                    + EXPORT_STAMP.format(Instant.now()) + "." + format.extension() + "\"");
+            try (OutputStream out = new BufferedOutputStream(ctx.outputStream(), 1 << 16)) {
+                search.export().write(query, fields, format, exportMaxLines, out);
+            }
         }
     }
 

@@ -72,6 +72,8 @@ class ConsoleIT {
     private static final String PASSWORD = "correct horse battery";
     private static final String BULK_INDEX = "console_bulk-2026.12.03";
     private static final int BULK_LINES = 12_000;
+    /** The admin's limit on one export, below the bulk lines. */
+    private static final long EXPORT_LIMIT = 10_000;
 
     private static KafkaBroker kafka;
     private static EtcdServer etcd;
@@ -118,7 +120,7 @@ class ConsoleIT {
                 "*,-logcollect-*,-.*", "logcollect-status-*", "logcollect-metrics-*",
                 Optional.of(new ConsoleSettings.ConnectCluster(java.net.URI.create(central.restUrl()), null, null)),
                 Optional.of(kafka.bootstrapServers()), "console-sink", "console-dlq", alerts,
-                "scrape-token".toCharArray(), false);
+                "scrape-token".toCharArray(), false, EXPORT_LIMIT);
         console = ConsoleServer.start(settings);
         base = console.url();
         etcdStore = new EtcdStore(EtcdSettings.fromParameters(Map.of("endpoints", etcd.endpoint())));
@@ -991,6 +993,77 @@ class ConsoleIT {
         assertTrue(seconds < 6, "live tail took " + seconds + " s");
         Browser.screenshot(page, "search-live");
         page.context().close();
+    }
+
+    @Test
+    void theSearchExportsItsLinesAsCsvAndNdjsonUpToTheAdminsLimit() throws Exception {
+        String index = "console_export-2026.12.04";
+        search.http().put("/" + index, Map.of("mappings", IndexTemplates.logMapping())).expectOk();
+        // a line a spreadsheet would run as a formula, with quotes, a comma and a second line
+        String formula = "=HYPERLINK(\"http://evil.invalid\",\"click\"), exporttoken\nsecond line";
+        Instant time = Instant.now().minusSeconds(20).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        search.bulk("{\"index\":{\"_index\":\"" + index + "\",\"_id\":\"export-1\"}}\n"
+                + document(time, "web-4", "/var/log/export.log", 0, formula));
+        search.refresh(index);
+        Page page = logIn("vic");
+        page.navigate(base + "/search?q=exporttoken&range=24h");
+        assertTrue(page.textContent("#export .hint").contains("up to 10,000 lines"), page.textContent("#export"));
+        page.fill("#export-fields", "@timestamp,host.name,message,labels.app,event.ingested");
+        com.microsoft.playwright.Download csv = page.waitForDownload(() -> page.click("#export-button"));
+        assertTrue(csv.suggestedFilename().matches("logcollect-\\d{8}-\\d{6}\\.csv"), csv.suggestedFilename());
+        List<List<String>> rows = csvRows(Files.readString(csv.path()));
+        assertEquals(List.of(List.of("@timestamp", "host.name", "message", "labels.app", "event.ingested"),
+                List.of(time.toString(), "web-4", "'" + formula, "bulk", time.toString())), rows);
+
+        page.selectOption("#export-format", "ndjson");
+        com.microsoft.playwright.Download ndjson = page.waitForDownload(() -> page.click("#export-button"));
+        List<String> lines = Files.readAllLines(ndjson.path());
+        assertEquals(1, lines.size(), lines.toString());
+        JsonNode exported = HttpJson.MAPPER.readTree(lines.get(0));
+        assertEquals(formula, exported.path("message").asText());
+        assertEquals("web-4", exported.at("/host/name").asText());
+        assertEquals(time.toString(), exported.path("event.ingested").asText());
+
+        // every line of a search, newest first, up to the admin's limit
+        page.navigate(base + "/search?q=bulk&range=24h");
+        page.fill("#export-fields", "message");
+        com.microsoft.playwright.Download all = page.waitForDownload(() -> page.click("#export-button"));
+        List<String> exportedLines = Files.readAllLines(all.path());
+        List<String> expected = new ArrayList<>(List.of("message"));
+        for (int i = BULK_LINES - 1; i >= BULK_LINES - EXPORT_LIMIT; i--) {
+            expected.add("bulk line " + i);
+        }
+        assertSameLines(expected, exportedLines);
+
+        Response refused = page.navigate(base + "/search/export?q=bulk&range=24h&fields=message,%3Cb%3E");
+        assertEquals(400, refused.status());
+        assertTrue(page.content().contains("'&lt;b&gt;' is not a field name"), page.content());
+        Browser.screenshot(page, "search-export-refused");
+        page.navigate(base + "/search?q=exporttoken&range=24h");
+        Browser.screenshot(page, "search-export");
+        page.context().close();
+        search.deleteIndex(index);
+    }
+
+    /** Every line equal and in order; a failure names the first difference, not ten thousand lines. */
+    private static void assertSameLines(List<String> expected, List<String> actual) {
+        for (int i = 0; i < Math.min(expected.size(), actual.size()); i++) {
+            assertEquals(expected.get(i), actual.get(i), "line " + i);
+        }
+        assertEquals(expected.size(), actual.size(), "lines");
+    }
+
+    /** Rows of a CSV text, as a spreadsheet reads them. */
+    private static List<List<String>> csvRows(String text) throws IOException {
+        List<List<String>> rows = new ArrayList<>();
+        try (com.fasterxml.jackson.databind.MappingIterator<List<String>> it = new com.fasterxml.jackson.dataformat
+                .csv.CsvMapper().enable(com.fasterxml.jackson.dataformat.csv.CsvParser.Feature.WRAP_AS_ARRAY)
+                .readerFor(List.class).readValues(text)) {
+            while (it.hasNext()) {
+                rows.add(it.next());
+            }
+        }
+        return rows;
     }
 
     @Test
