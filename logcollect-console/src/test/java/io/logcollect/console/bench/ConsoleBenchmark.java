@@ -85,11 +85,15 @@ public final class ConsoleBenchmark {
             }
         }
         long weight = pageWeight(http, base, "/search?q=timeout" + range);
+        Export export = export(http, base + "/search/export?q=" + range + "&format=csv&fields="
+                + encode(String.join(",", io.logcollect.console.search.LogExport.DEFAULT_FIELDS)));
         System.out.printf("%n== console benchmark: %,d documents, %d requests each, one OpenSearch node ==%n",
                 documents, requests);
         page.print("search page (50 lines, sidebar)");
         histogram.print("histogram");
         System.out.printf("first search page with its scripts and styles: %,d bytes (goal under 300 KB)%n", weight);
+        System.out.printf("export of every line as CSV: %,d lines, %,d bytes in %.1f s: %,.0f lines/s (goal >= 50,000)%n",
+                export.lines(), export.bytes(), export.seconds(), export.lines() / export.seconds());
         console.stop();
     }
 
@@ -128,6 +132,34 @@ public final class ConsoleBenchmark {
             timing.total.add(millis);
             timing.engine.add(engine);
         }
+    }
+
+    private record Export(long lines, long bytes, double seconds) {
+    }
+
+    /** Reads an export to its end as a browser saves it, counting its lines (less the header). */
+    private static Export export(HttpClient http, String url) throws Exception {
+        long started = System.nanoTime();
+        HttpResponse<java.io.InputStream> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(url + " answered " + response.statusCode());
+        }
+        long lines = -1;
+        long bytes = 0;
+        try (java.io.InputStream in = response.body()) {
+            byte[] buffer = new byte[1 << 16];
+            int read;
+            while ((read = in.read(buffer)) > 0) {
+                bytes += read;
+                for (int i = 0; i < read; i++) {
+                    if (buffer[i] == '\n') {
+                        lines++;
+                    }
+                }
+            }
+        }
+        return new Export(lines, bytes, (System.nanoTime() - started) / 1e9);
     }
 
     private static long pageWeight(HttpClient http, String base, String path) throws Exception {
