@@ -124,6 +124,27 @@ class PolicyStoreIT {
                 + "would describe, so the listing claims no author for them");
     }
 
+    /** DESIGN.md section 10: the value written outside the store is kept, so the first change can be undone. */
+    @Test
+    void theFirstChangeAfterAnOutsideWriteRecordsThatValueSoItCanBeRolledBackTo() {
+        etcd.put(prefix + "/web/entries", WEB);
+        long outside = store.read("web").orElseThrow().modRevision();
+
+        long first = saved(store.save("web", APP, outside, Change.now("alice", "through the store")));
+
+        List<Revision> history = store.history("web");
+        assertEquals(List.of(first, outside), history.stream().map(Revision::revision).toList());
+        Revision recorded = history.get(1);
+        assertEquals("written outside logcollect", recorded.comment());
+        assertEquals("", recorded.author());
+        assertEquals(List.of(), PolicyDiff.unified("a", WEB, "b", recorded.entries().orElseThrow()));
+        long back = saved(store.rollback("web", outside, first, Change.now("bob", "undo")));
+        assertEquals(WEB, etcd.get(prefix + "/web/entries"));
+        long again = saved(store.save("web", APP, back, Change.now("carol", "")));
+        assertEquals(List.of(again, back, first, outside), store.history("web").stream().map(Revision::revision)
+                .toList());
+    }
+
     @Test
     void aPolicyWrittenWithEtcdctlIsListedWithoutAnAuthor() {
         etcd.put(prefix + "/hand/entries", "{not json");
