@@ -30,6 +30,8 @@ public final class LogExport {
     public static final List<String> DEFAULT_FIELDS = List.of("@timestamp", "host.name", "log.file.path", "message");
     public static final int MAX_FIELDS = 50;
     static final int PAGE = 10_000;
+    /** The parts of a page's answer the export reads (the engine's filter_path): not each hit's index, id, score. */
+    private static final String ANSWER = "pit_id,timed_out,_shards,hits.hits._source,hits.hits.sort";
     private static final Pattern FIELD_NAME = Pattern.compile("[@A-Za-z0-9_][@A-Za-z0-9_.\\-]{0,199}");
     /** A cell starting with one of these is run by spreadsheets as a formula; log lines are attacker-controlled. */
     private static final String FORMULA_STARTS = "=+-@\t\r";
@@ -116,8 +118,8 @@ public final class LogExport {
             while (written < maxLines) {
                 int size = (int) Math.min(PAGE, maxLines - written);
                 body.put("size", size);
-                JsonNode response = body.has("pit") ? SearchRequests.searchPointInTime(client, body)
-                        : SearchRequests.search(client, index, body);
+                JsonNode response = body.has("pit") ? SearchRequests.searchPointInTime(client, body, ANSWER)
+                        : SearchRequests.search(client, index, body, ANSWER);
                 Optional<String> missing = Completeness.of(response);
                 if (missing.isPresent()) {
                     throw new IOException("the export stopped after " + written + " lines: the engine answered in"

@@ -23,7 +23,16 @@ public final class SearchRequests {
     }
 
     public static JsonNode search(RestClient client, String indexPattern, JsonNode body) throws IOException {
+        return search(client, indexPattern, body, null);
+    }
+
+    /** The same, answering only the parts {@code filterPath} names (the engine's {@code filter_path}), if any. */
+    static JsonNode search(RestClient client, String indexPattern, JsonNode body, String filterPath)
+            throws IOException {
         Request request = new Request("POST", "/" + indexPattern + "/_search");
+        if (filterPath != null) {
+            request.addParameter("filter_path", filterPath);
+        }
         request.addParameter("ignore_unavailable", "true");
         request.addParameter("allow_no_indices", "true");
         request.setEntity(new NStringEntity(body.toString(), ContentType.APPLICATION_JSON));
@@ -32,7 +41,15 @@ public final class SearchRequests {
 
     /** A {@code _search} in a point in time: the body names it, so the path names no index. */
     static JsonNode searchPointInTime(RestClient client, JsonNode body) throws IOException {
+        return searchPointInTime(client, body, null);
+    }
+
+    /** The same, answering only the parts {@code filterPath} names (the engine's {@code filter_path}), if any. */
+    static JsonNode searchPointInTime(RestClient client, JsonNode body, String filterPath) throws IOException {
         Request request = new Request("POST", "/_search");
+        if (filterPath != null) {
+            request.addParameter("filter_path", filterPath);
+        }
         request.setEntity(new NStringEntity(body.toString(), ContentType.APPLICATION_JSON));
         return read(client.performRequest(request));
     }

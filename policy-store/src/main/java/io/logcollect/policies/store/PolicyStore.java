@@ -14,6 +14,8 @@ import io.logcollect.policy.AllowedPaths;
 import io.logcollect.policy.InvalidPolicyException;
 import io.logcollect.policy.ParsedPolicy;
 import io.logcollect.policy.PolicyParser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -46,7 +48,10 @@ public final class PolicyStore {
     public static final String DEFAULT_PREFIX = "/logcollect/policies";
     private static final String ENTRIES = "entries";
     private static final String HISTORY = "history/";
+    private static final Logger log = LoggerFactory.getLogger(PolicyStore.class);
     private static final String PROVISIONAL = "pending-";
+    /** The comment of a record the store writes for a value it did not write. */
+    static final String OUTSIDE = "written outside logcollect";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -219,8 +224,9 @@ public final class PolicyStore {
         String record = record(document, change, rollbackOf);
         Mutation entries = document.<Mutation>map(d -> new Mutation.Put(entriesKey, d))
                 .orElseGet(() -> new Mutation.Delete(entriesKey));
-        WriteResult result = etcd.applyIfModRevision(entriesKey, expectedRevision,
-                List.of(entries, new Mutation.Put(provisional, record)));
+        List<Mutation> mutations = new ArrayList<>(List.of(entries, new Mutation.Put(provisional, record)));
+        outsideRecord(policy, expectedRevision).ifPresent(mutations::add);
+        WriteResult result = etcd.applyIfModRevision(entriesKey, expectedRevision, mutations);
         if (!result.written()) {
             Optional<Versioned> current = read(policy);
             return new SaveOutcome.Conflict(expectedRevision, current.map(Versioned::modRevision).orElse(0L),
@@ -231,8 +237,29 @@ public final class PolicyStore {
                     new Mutation.Delete(provisional)));
         } catch (EtcdAccessException e) {
             // the change and its record are in etcd: the record is read under its provisional name
+            log.warn("Policy '{}': revision {} is saved, but its history record keeps its provisional name {} ({});"
+                    + " history reads it the same", policy, result.revision(), provisional, e.getMessage());
         }
         return new SaveOutcome.Saved(result.revision());
+    }
+
+    /**
+     * The record of the value at {@code expectedRevision} when it was written outside the store (etcdctl, an older
+     * tool) and has none, to be written with the change that replaces it: so that change can be rolled back too.
+     * Written in the same transaction, whose compare on the revision makes the value recorded the one replaced.
+     */
+    private Optional<Mutation> outsideRecord(String policy, long expectedRevision) {
+        if (expectedRevision <= 0) {
+            return Optional.empty();
+        }
+        Optional<Versioned> current = read(policy);
+        if (current.isEmpty() || current.get().modRevision() != expectedRevision
+                || entryCount(current.get().value()).isEmpty()
+                || history(policy).stream().anyMatch(r -> r.revision() == expectedRevision)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Mutation.Put(historyDirectory(policy) + expectedRevision, record(
+                Optional.of(current.get().value()), new Change("", OUTSIDE, Instant.now()), Optional.empty())));
     }
 
     private static String record(Optional<String> document, Change change, Optional<Long> rollbackOf) {
