@@ -4,6 +4,7 @@ import at.favre.lib.crypto.bcrypt.BCrypt;
 import io.logcollect.console.alerts.AlertRule;
 import io.logcollect.console.alerts.AlertSettings;
 import io.logcollect.console.auth.UserDirectory;
+import io.logcollect.console.search.SearchLimits;
 import io.logcollect.etcd.client.EtcdSettings;
 import io.logcollect.policies.store.PolicyStore;
 import io.logcollect.search.client.ConnectionSettings;
@@ -109,6 +110,11 @@ public final class ConsoleCommand implements Callable<Integer> {
     @Option(names = "--search.export.max.lines", defaultValue = "1000000",
             description = "Lines one export of a search (CSV or NDJSON) may write; the rest are left out.")
     long exportMaxLines;
+
+    @Option(names = "--search.max.range", defaultValue = "31d",
+            description = "The longest time range a viewer or editor may search (admins any), e.g. 7d or 12h: a "
+                    + "longer one is narrowed to its last part, and the page says so.")
+    String maxRange;
 
     @Option(names = "--status.index", defaultValue = "logcollect-status-*", description = "The agents' status records.")
     String statusIndex;
@@ -252,7 +258,8 @@ public final class ConsoleCommand implements Callable<Integer> {
                 chars(secrets.get("console.tls.keystore.password")), EtcdSettings.fromParameters(etcd), policyPrefix,
                 allowedPaths, search, searchIndex, statusIndex, metricsIndex, connect,
                 Optional.ofNullable(kafka).filter(s -> !s.isBlank()), sinkConnector, deadLetterTopic, alerts(),
-                chars(secrets.get("metrics.token")), tlsProxy, exportMaxLines);
+                chars(secrets.get("metrics.token")), tlsProxy,
+                new SearchLimits(exportMaxLines, SearchLimits.range(maxRange)));
     }
 
     private AlertSettings alerts() {

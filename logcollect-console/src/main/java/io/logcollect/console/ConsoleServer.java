@@ -100,7 +100,7 @@ public final class ConsoleServer {
                 templates, settings.secureCookies());
         PolicyPages policyPages = new PolicyPages(policies, templates);
         AgentPages agentPages = new AgentPages(agents, templates);
-        SearchPages searchPages = new SearchPages(logSearch, templates, settings.exportMaxLines());
+        SearchPages searchPages = new SearchPages(logSearch, templates, settings.searchLimits());
         PipelinePages pipelinePages = new PipelinePages(connect, backlog,
                 new SinkLedgers(search, settings.statusIndex()), new IndexFamilies(search, settings.searchIndex() + ","
                 + settings.statusIndex() + "," + settings.metricsIndex()), templates);

@@ -1,6 +1,8 @@
 package io.logcollect.console;
 
+
 import io.logcollect.console.alerts.AlertSettings;
+import io.logcollect.console.search.SearchLimits;
 import io.logcollect.etcd.client.EtcdSettings;
 import io.logcollect.search.client.ConnectionSettings;
 
@@ -41,12 +43,9 @@ public record ConsoleSettings(
         AlertSettings alerts,
         char[] metricsToken,
         boolean tlsProxy,
-        long exportMaxLines) {
+        SearchLimits searchLimits) {
 
-    /** Lines one export of a search may write unless the admin sets another limit. */
-    public static final long DEFAULT_EXPORT_MAX_LINES = 1_000_000;
-
-    /** With the default export limit. */
+    /** With the default search limits. */
     public ConsoleSettings(String listenHost, int listenPort, Path usersFile, Optional<Path> tlsKeystore,
                            char[] tlsKeystorePassword, EtcdSettings etcd, String policyPrefix, List<String> allowedPaths,
                            ConnectionSettings search, String searchIndex, String statusIndex, String metricsIndex,
@@ -54,7 +53,7 @@ public record ConsoleSettings(
                            String deadLetterTopic, AlertSettings alerts, char[] metricsToken, boolean tlsProxy) {
         this(listenHost, listenPort, usersFile, tlsKeystore, tlsKeystorePassword, etcd, policyPrefix, allowedPaths,
                 search, searchIndex, statusIndex, metricsIndex, connect, kafka, sinkConnector, deadLetterTopic, alerts,
-                metricsToken, tlsProxy, DEFAULT_EXPORT_MAX_LINES);
+                metricsToken, tlsProxy, SearchLimits.DEFAULTS);
     }
 
     /** The central Connect cluster's REST API. */

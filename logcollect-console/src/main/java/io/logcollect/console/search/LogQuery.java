@@ -109,6 +109,28 @@ public record LogQuery(String text, boolean lucene, String range, Instant from, 
         }
     }
 
+    /**
+     * This search if its range is no longer than {@code longest}; else the same search over the last
+     * {@code longest} of it (this very instance when unchanged).
+     */
+    public LogQuery atMost(Duration longest) {
+        if (Duration.between(from, to).compareTo(longest) <= 0) {
+            return this;
+        }
+        return new LogQuery(text, lucene, "custom", to.minus(longest), to, filters);
+    }
+
+    /** A range length as people say it: 31 days, 12 hours, 90 minutes. */
+    public static String label(Duration length) {
+        if (length.toMinutes() % (24 * 60) == 0) {
+            return length.toDays() + (length.toDays() == 1 ? " day" : " days");
+        }
+        if (length.toMinutes() % 60 == 0) {
+            return length.toHours() + (length.toHours() == 1 ? " hour" : " hours");
+        }
+        return length.toMinutes() + " minutes";
+    }
+
     /** The same search over another time range (a zoom), kept absolute. */
     public LogQuery between(Instant newFrom, Instant newTo) {
         return new LogQuery(text, lucene, "custom", newFrom, newTo, filters);

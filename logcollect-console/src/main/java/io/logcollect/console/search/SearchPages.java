@@ -3,6 +3,7 @@ package io.logcollect.console.search;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
+import io.logcollect.console.auth.Role;
 import io.logcollect.console.web.Guard;
 import io.logcollect.console.web.Page;
 import io.logcollect.console.web.Sessions;
@@ -34,17 +35,18 @@ public final class SearchPages {
     private final LogSearch search;
     private final Templates templates;
     private final SearchSlots slots = new SearchSlots(SEARCHES_PER_USER, Duration.ofSeconds(5));
-    private final long exportMaxLines;
+    private final SearchLimits limits;
 
-    public SearchPages(LogSearch search, Templates templates, long exportMaxLines) {
+    public SearchPages(LogSearch search, Templates templates, SearchLimits limits) {
         this.search = search;
         this.templates = templates;
-        this.exportMaxLines = exportMaxLines;
+        this.limits = limits;
     }
 
     public void page(Context ctx) throws IOException {
         try (SearchSlots.Slot slot = slots.take(Guard.viewer(ctx).name())) {
-            LogQuery query = query(ctx);
+            LogQuery asked = LogQuery.fromParameters(ctx::queryParam, ctx::queryParams, Instant.now());
+            LogQuery query = limited(ctx, asked);
             Optional<String> after = Optional.ofNullable(ctx.queryParam("after")).filter(a -> !a.isBlank());
             int size = size(ctx);
             Optional<String> pointInTime = Optional.ofNullable(ctx.queryParam("pit")).filter(p -> !p.isBlank());
@@ -61,7 +63,9 @@ public final class SearchPages {
             model.put("size", size);
             model.put("live", "1".equals(ctx.queryParam("live")));
             model.put("tailCursor", search.tail(query, Optional.empty(), Instant.now(), 0).cursor());
-            model.put("exportMaxLines", exportMaxLines);
+            model.put("exportMaxLines", limits.exportMaxLines());
+            model.put("narrowedTo", query != asked ? Optional.of(LogQuery.label(limits.maxRange()))
+                    : Optional.<String>empty());
             templates.render(ctx, "search/page.jte", model);
         }
     }
@@ -131,7 +135,7 @@ public final class SearchPages {
             ctx.header("Content-Disposition", "attachment; filename=\"logcollect-"
                     + EXPORT_STAMP.format(Instant.now()) + "." + format.extension() + "\"");
             try (OutputStream out = new BufferedOutputStream(ctx.outputStream(), 1 << 16)) {
-                search.export().write(query, fields, format, exportMaxLines, out);
+                search.export().write(query, fields, format, limits.exportMaxLines(), out);
             }
         }
     }
@@ -150,8 +154,13 @@ public final class SearchPages {
         return Math.max(10, Math.min(MAX_PAGE_SIZE, Integer.parseInt(size)));
     }
 
-    private static LogQuery query(Context ctx) {
-        return LogQuery.fromParameters(ctx::queryParam, ctx::queryParams, Instant.now());
+    private LogQuery query(Context ctx) {
+        return limited(ctx, LogQuery.fromParameters(ctx::queryParam, ctx::queryParams, Instant.now()));
+    }
+
+    /** For a viewer or editor, the search over at most the admin's longest range (itself when not longer). */
+    private LogQuery limited(Context ctx, LogQuery asked) {
+        return Guard.viewer(ctx).role() == Role.ADMIN ? asked : asked.atMost(limits.maxRange());
     }
 
     private static String param(Context ctx, String name) {

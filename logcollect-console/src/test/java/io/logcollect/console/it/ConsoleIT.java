@@ -16,6 +16,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Response;
 import com.microsoft.playwright.options.Cookie;
 import io.logcollect.console.ConsoleSettings;
+import io.logcollect.console.search.SearchLimits;
 import io.logcollect.console.fleet.FleetSimulator;
 import io.logcollect.console.ConsoleServer;
 import io.logcollect.es.client.IndexTemplates;
@@ -74,6 +75,8 @@ class ConsoleIT {
     private static final int BULK_LINES = 12_000;
     /** The admin's limit on one export, below the bulk lines. */
     private static final long EXPORT_LIMIT = 10_000;
+    /** The admin's longest range for viewers and editors. */
+    private static final Duration MAX_RANGE = Duration.ofDays(7);
 
     private static KafkaBroker kafka;
     private static EtcdServer etcd;
@@ -120,7 +123,7 @@ class ConsoleIT {
                 "*,-logcollect-*,-.*", "logcollect-status-*", "logcollect-metrics-*",
                 Optional.of(new ConsoleSettings.ConnectCluster(java.net.URI.create(central.restUrl()), null, null)),
                 Optional.of(kafka.bootstrapServers()), "console-sink", "console-dlq", alerts,
-                "scrape-token".toCharArray(), false, EXPORT_LIMIT);
+                "scrape-token".toCharArray(), false, new SearchLimits(EXPORT_LIMIT, MAX_RANGE));
         console = ConsoleServer.start(settings);
         base = console.url();
         etcdStore = new EtcdStore(EtcdSettings.fromParameters(Map.of("endpoints", etcd.endpoint())));
@@ -1034,6 +1037,20 @@ class ConsoleIT {
             expected.add("bulk line " + i);
         }
         assertSameLines(expected, exportedLines);
+
+        // a viewer asking for a longer range than the admin allows gets its last part, and is told
+        page.navigate(base + "/search?q=bulk&range=30d");
+        assertEquals("The time range was narrowed to its last 7 days: the longest a search may cover here (an"
+                + " admin's setting).", page.textContent("#range-narrowed").strip());
+        assertEquals(Duration.ofDays(7), Duration.between(Instant.parse(page.inputValue("#from")),
+                Instant.parse(page.inputValue("#to"))));
+        assertEquals(String.valueOf(BULK_LINES), page.textContent("#total").strip());
+        Page admin = logIn("admin");
+        admin.navigate(base + "/search?q=bulk&range=30d");
+        assertEquals(0, admin.locator("#range-narrowed").count());
+        assertEquals(Duration.ofDays(30), Duration.between(Instant.parse(admin.inputValue("#from")),
+                Instant.parse(admin.inputValue("#to"))));
+        admin.context().close();
 
         Response refused = page.navigate(base + "/search/export?q=bulk&range=24h&fields=message,%3Cb%3E");
         assertEquals(400, refused.status());

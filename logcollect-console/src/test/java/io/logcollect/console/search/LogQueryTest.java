@@ -26,6 +26,26 @@ class LogQueryTest {
     }
 
     @Test
+    void aRangeLongerThanTheLimitIsNarrowedToItsLastPart() {
+        LogQuery month = parse(Map.of("q", "error", "range", "30d"), List.of("host.name:web-1"));
+        LogQuery week = month.atMost(java.time.Duration.ofDays(7));
+        assertEquals(NOW.minus(java.time.Duration.ofDays(7)), week.from());
+        assertEquals(NOW, week.to());
+        assertEquals("custom", week.range());
+        assertEquals("error", week.text());
+        assertEquals(month.filters(), week.filters());
+        org.junit.jupiter.api.Assertions.assertSame(week, week.atMost(java.time.Duration.ofDays(7)));
+        assertEquals("7 days", LogQuery.label(java.time.Duration.ofDays(7)));
+        assertEquals("1 day", LogQuery.label(java.time.Duration.ofDays(1)));
+        assertEquals("12 hours", LogQuery.label(java.time.Duration.ofHours(12)));
+        assertEquals("90 minutes", LogQuery.label(java.time.Duration.ofMinutes(90)));
+        assertEquals(java.time.Duration.ofDays(31), SearchLimits.range("31d"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> SearchLimits.range("31"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new SearchLimits(1, SearchLimits.range("0d")));
+    }
+
+    @Test
     void aCustomRangeIsKeptAndPutInOrder() {
         LogQuery query = parse(Map.of("range", "custom", "from", "2026-12-03T09:00:00Z", "to",
                 "2026-12-03T08:00:00Z"), List.of());
