@@ -24,6 +24,8 @@ public final class SearchPages {
 
     static final int PAGE_SIZE = 50;
     static final int MAX_PAGE_SIZE = 500;
+    /** The page sizes the search bar offers; a URL may ask for any from 10 to {@value #MAX_PAGE_SIZE}. */
+    public static final List<Integer> PAGE_SIZES = List.of(PAGE_SIZE, 100, 200, MAX_PAGE_SIZE);
     private static final int SURROUNDING = 20;
     private static final int TAIL_LIMIT = 200;
     private static final java.time.format.DateTimeFormatter EXPORT_STAMP =

@@ -1038,6 +1038,13 @@ class ConsoleIT {
         }
         assertSameLines(expected, exportedLines);
 
+        // the page size the search bar offers
+        page.selectOption("#size", "200");
+        page.click("#search");
+        page.waitForURL(url -> url.contains("size=200"));
+        assertEquals(200, page.locator("#hits pre.message").count());
+        assertEquals("200", page.inputValue("#size"));
+
         // a viewer asking for a longer range than the admin allows gets its last part, and is told
         page.navigate(base + "/search?q=bulk&range=30d");
         assertEquals("The time range was narrowed to its last 7 days: the longest a search may cover here (an"
