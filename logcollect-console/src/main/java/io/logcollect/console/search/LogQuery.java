@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -37,21 +38,39 @@ public record LogQuery(String text, boolean lucene, String range, Instant from, 
     private static final Pattern FILTERABLE = Pattern.compile("host\\.name|log\\.file\\.path|labels\\.[A-Za-z0-9_.-]+");
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    /** {@code field = value}, or {@code field != value} when excluded. */
+    /**
+     * {@code field = value}, or {@code field != value} when excluded; with no value (null), the field exists in the
+     * line, or does not when excluded.
+     */
     public record Filter(String field, String value, boolean exclude) {
-        /** As the URL holds it: {@code field:value}, {@code -field:value}. */
+
+        /** Lines that have {@code field} (any value), or that lack it when {@code exclude}. */
+        public static Filter exists(String field, boolean exclude) {
+            return new Filter(field, null, exclude);
+        }
+
+        /** As the URL holds it: {@code field:value}, {@code -field:value}; {@code field}, {@code -field}. */
         public String token() {
-            return (exclude ? "-" : "") + field + ":" + value;
+            return (exclude ? "-" : "") + field + (value == null ? "" : ":" + value);
+        }
+
+        /** As the page shows it. */
+        public String label() {
+            if (value == null) {
+                return field + (exclude ? " missing" : " exists");
+            }
+            return (exclude ? "not " : "") + field + ": " + value;
         }
 
         static Optional<Filter> parse(String token) {
             boolean exclude = token.startsWith("-");
             String rest = exclude ? token.substring(1) : token;
             int colon = rest.indexOf(':');
-            if (colon <= 0 || !FILTERABLE.matcher(rest.substring(0, colon)).matches()) {
+            String field = colon < 0 ? rest : rest.substring(0, colon);
+            if (field.isEmpty() || !FILTERABLE.matcher(field).matches()) {
                 return Optional.empty();
             }
-            return Optional.of(new Filter(rest.substring(0, colon), rest.substring(colon + 1), exclude));
+            return Optional.of(new Filter(field, colon < 0 ? null : rest.substring(colon + 1), exclude));
         }
     }
 
@@ -139,7 +158,8 @@ public record LogQuery(String text, boolean lucene, String range, Instant from, 
     /** The same search with one more filter (or with it replaced when it names the same field and value). */
     public LogQuery with(Filter filter) {
         List<Filter> changed = new ArrayList<>(filters.stream()
-                .filter(f -> !(f.field().equals(filter.field()) && f.value().equals(filter.value()))).toList());
+                .filter(f -> !(f.field().equals(filter.field()) && Objects.equals(f.value(), filter.value())))
+                .toList());
         changed.add(filter);
         return new LogQuery(text, lucene, range, from, to, List.copyOf(changed));
     }
@@ -201,8 +221,12 @@ public record LogQuery(String text, boolean lucene, String range, Instant from, 
         time.put("gte", since.toEpochMilli()).put("lte", until.toEpochMilli()).put("format", "epoch_millis");
         ArrayNode mustNot = bool.putArray("must_not");
         for (Filter f : filters) {
-            ObjectNode term = (f.exclude() ? mustNot : filter).addObject().putObject("term");
-            term.put(f.field(), f.value());
+            ObjectNode clause = (f.exclude() ? mustNot : filter).addObject();
+            if (f.value() == null) {
+                clause.putObject("exists").put("field", f.field());
+            } else {
+                clause.putObject("term").put(f.field(), f.value());
+            }
         }
         if (!text.isEmpty()) {
             ArrayNode must = bool.putArray("must");

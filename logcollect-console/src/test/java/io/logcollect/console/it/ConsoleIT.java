@@ -1006,7 +1006,9 @@ class ConsoleIT {
         String formula = "=HYPERLINK(\"http://evil.invalid\",\"click\"), exporttoken\nsecond line";
         Instant time = Instant.now().minusSeconds(20).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         search.bulk("{\"index\":{\"_index\":\"" + index + "\",\"_id\":\"export-1\"}}\n"
-                + document(time, "web-4", "/var/log/export.log", 0, formula));
+                + document(time, "web-4", "/var/log/export.log", 0, formula)
+                + "{\"index\":{\"_index\":\"" + index + "\",\"_id\":\"export-2\"}}\n"
+                + "{\"@timestamp\":\"" + time + "\",\"message\":\"missingtoken without labels\"}\n");
         search.refresh(index);
         Page page = logIn("vic");
         page.navigate(base + "/search?q=exporttoken&range=24h");
@@ -1037,6 +1039,17 @@ class ConsoleIT {
             expected.add("bulk line " + i);
         }
         assertSameLines(expected, exportedLines);
+
+        // lines that have a field, or lack it
+        page.navigate(base + "/search?q=exporttoken+%7C+missingtoken&range=24h");
+        assertEquals("2", page.textContent("#total").strip());
+        page.locator("#fields h3:has-text('labels.app') .filter-missing").click();
+        page.waitForURL(url -> url.contains("f=-labels.app"));
+        assertEquals(List.of("missingtoken without labels"), page.locator("#hits pre.message").allTextContents());
+        assertEquals("labels.app missing ✕", page.textContent("#filters a.filter").strip());
+        page.navigate(base + "/search?q=exporttoken+%7C+missingtoken&range=24h&f=labels.app");
+        assertEquals(List.of(formula), page.locator("#hits pre.message").allTextContents());
+        page.navigate(base + "/search?q=bulk&range=24h");
 
         // the page size the search bar offers
         page.selectOption("#size", "200");

@@ -61,6 +61,21 @@ class LogQueryTest {
     }
 
     @Test
+    void aFieldCanBeAskedToExistOrToBeMissing() {
+        LogQuery query = parse(Map.of(), List.of("labels.env", "-host.name", "message"));
+        assertEquals(List.of(LogQuery.Filter.exists("labels.env", false), LogQuery.Filter.exists("host.name", true)),
+                query.filters());
+        assertEquals("range=15m&f=labels.env&f=-host.name", query.queryString());
+        assertEquals(List.of("labels.env exists", "host.name missing"),
+                query.filters().stream().map(LogQuery.Filter::label).toList());
+        assertEquals("[{\"range\":{\"@timestamp\":{\"gte\":" + NOW.minusSeconds(900).toEpochMilli() + ",\"lte\":"
+                + NOW.toEpochMilli() + ",\"format\":\"epoch_millis\"}}},{\"exists\":{\"field\":\"labels.env\"}}]",
+                query.toEngineQuery().at("/bool/filter").toString());
+        assertEquals("[{\"exists\":{\"field\":\"host.name\"}}]", query.toEngineQuery().at("/bool/must_not").toString());
+        assertEquals(3, query.with(new LogQuery.Filter("host.name", "web-1", false)).filters().size());
+    }
+
+    @Test
     void theUrlHoldsTheWholeSearchAndPinningMakesTheRangeAbsolute() {
         LogQuery query = parse(Map.of("q", "error & \"time out\"", "mode", "lucene", "range", "1h"),
                 List.of("log.file.path:/var/log/a b.log"));
