@@ -141,6 +141,70 @@ function metrics(element) {
     });
 }
 
+const ZONE_KEY = "logcollect.timeZone";
+
+/** The time zone times are shown in: the one chosen on this browser, else the browser's own. */
+function chosenZone() {
+  const browser = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  try {
+    const stored = localStorage.getItem(ZONE_KEY);
+    new Intl.DateTimeFormat("en-US", {timeZone: stored || browser});
+    return stored || browser;
+  } catch (e) {
+    return browser;
+  }
+}
+
+/** An instant as yyyy-MM-dd HH:mm:ss.SSS ±hh:mm in a time zone. */
+function inZone(date, zone) {
+  const parts = {};
+  const format = new Intl.DateTimeFormat("en-US", {timeZone: zone, hourCycle: "h23", year: "numeric",
+    month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit"});
+  for (const part of format.formatToParts(date)) {
+    parts[part.type] = part.value;
+  }
+  const wall = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second);
+  const offset = Math.round((wall - (date.getTime() - date.getUTCMilliseconds())) / 60000);
+  const pad = (number, width) => String(number).padStart(width, "0");
+  const sign = offset < 0 ? "-" : "+";
+  return parts.year + "-" + parts.month + "-" + parts.day + " " + parts.hour + ":" + parts.minute + ":"
+    + parts.second + "." + pad(date.getUTCMilliseconds(), 3) + " " + sign + pad(Math.floor(Math.abs(offset) / 60), 2)
+    + ":" + pad(Math.abs(offset) % 60, 2);
+}
+
+/** Every time[datetime] shown in the chosen zone; its title keeps the time as the document holds it. */
+function showTimes(root) {
+  const zone = chosenZone();
+  root.querySelectorAll("time[datetime]").forEach(element => {
+    const date = new Date(element.getAttribute("datetime"));
+    if (!isNaN(date.getTime())) {
+      element.textContent = inZone(date, zone);
+      element.title = element.getAttribute("datetime");
+    }
+  });
+}
+
+function zoneChooser(select) {
+  const browser = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const chosen = chosenZone();
+  const zones = ["UTC"].concat(Intl.supportedValuesOf ? Intl.supportedValuesOf("timeZone") : []);
+  for (const zone of [browser].concat(zones.filter(z => z !== browser))) {
+    const option = document.createElement("option");
+    option.value = zone;
+    option.textContent = zone === browser ? zone + " (this browser)" : zone;
+    option.selected = zone === chosen;
+    select.appendChild(option);
+  }
+  select.addEventListener("change", () => {
+    try {
+      localStorage.setItem(ZONE_KEY, select.value);
+    } catch (e) {
+      // a browser that keeps nothing: the choice holds for this page
+    }
+    showTimes(document);
+  });
+}
+
 const TAIL_RETRY_MILLIS = 2000;
 
 /**
@@ -165,7 +229,11 @@ function tailFailed(event) {
 document.body.addEventListener("htmx:responseError", tailFailed);
 document.body.addEventListener("htmx:sendError", tailFailed);
 
+document.body.addEventListener("htmx:afterSettle", () => showTimes(document));
+
 document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("select#tz").forEach(zoneChooser);
+  showTimes(document);
   document.querySelectorAll("#histogram[data-src]").forEach(histogram);
   document.querySelectorAll("#charts[data-src]").forEach(metrics);
 });

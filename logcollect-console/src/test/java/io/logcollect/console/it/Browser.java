@@ -44,8 +44,13 @@ final class Browser {
 
     /** A fresh context (its own cookies) and page, 1280 pixels wide. */
     static Page newPage() {
+        return newPage("UTC");
+    }
+
+    /** A page of a browser whose time zone is {@code timeZone}. */
+    static Page newPage(String timeZone) {
         BrowserContext context = chromium().newContext(new com.microsoft.playwright.Browser.NewContextOptions()
-                .setViewportSize(1280, 900));
+                .setViewportSize(1280, 900).setTimezoneId(timeZone));
         context.setDefaultTimeout(15_000);
         Page page = context.newPage();
         page.onConsoleMessage(message -> System.out.println("browser console: " + message.text()));

@@ -145,7 +145,11 @@ class ConsoleIT {
     }
 
     private static Page logIn(String user) {
-        Page page = Browser.newPage();
+        return logIn(user, "UTC");
+    }
+
+    private static Page logIn(String user, String timeZone) {
+        Page page = Browser.newPage(timeZone);
         page.navigate(base + "/login");
         page.fill("#username", user);
         page.fill("#password", PASSWORD);
@@ -999,7 +1003,7 @@ class ConsoleIT {
     }
 
     @Test
-    void theSearchExportsItsLinesAsCsvAndNdjsonUpToTheAdminsLimit() throws Exception {
+    void theSearchExportsFiltersByPresencePagesAndShowsTimesInTheViewersZone() throws Exception {
         String index = "console_export-2026.12.04";
         search.http().put("/" + index, Map.of("mappings", IndexTemplates.logMapping())).expectOk();
         // a line a spreadsheet would run as a formula, with quotes, a comma and a second line
@@ -1050,6 +1054,21 @@ class ConsoleIT {
         page.navigate(base + "/search?q=exporttoken+%7C+missingtoken&range=24h&f=labels.app");
         assertEquals(List.of(formula), page.locator("#hits pre.message").allTextContents());
         page.navigate(base + "/search?q=bulk&range=24h");
+
+        // times in the browser's time zone, or the one chosen, which the browser keeps
+        Page kolkata = logIn("vic", "Asia/Kolkata");
+        kolkata.navigate(base + "/search?q=exporttoken&range=24h");
+        java.time.format.DateTimeFormatter shown = java.time.format.DateTimeFormatter.ofPattern(
+                "yyyy-MM-dd HH:mm:ss.SSS xxx");
+        assertEquals(shown.format(time.atZone(java.time.ZoneId.of("Asia/Kolkata"))),
+                kolkata.textContent("#hits time").strip());
+        assertEquals(time.toString(), kolkata.getAttribute("#hits time", "title"));
+        kolkata.selectOption("#tz", "UTC");
+        assertEquals(shown.format(time.atZone(java.time.ZoneOffset.UTC)), kolkata.textContent("#hits time").strip());
+        kolkata.reload();
+        assertEquals(shown.format(time.atZone(java.time.ZoneOffset.UTC)), kolkata.textContent("#hits time").strip());
+        assertEquals("UTC", kolkata.inputValue("#tz"));
+        kolkata.context().close();
 
         // the page size the search bar offers
         page.selectOption("#size", "200");
