@@ -13,12 +13,10 @@ import org.elasticsearch.client.RestClient;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,8 +38,6 @@ public final class LogSearch {
     public static final int SHOWN_CHARACTERS = 4_000;
     /** How far before and after a line its surrounding lines are looked for. */
     private static final Duration SURROUNDING_WINDOW = Duration.ofDays(1);
-    /** How long after reaching the engine a line is shown by the live tail; see {@link #tail}. */
-    public static final Duration TAIL_SETTLE = Duration.ofSeconds(2);
     static final List<String> SIDEBAR_FIELDS = List.of("host.name", "log.file.path");
     private static final long[] INTERVALS = {1_000, 5_000, 10_000, 30_000, 60_000, 300_000, 600_000, 1_800_000,
             3_600_000, 10_800_000, 43_200_000, 86_400_000, 604_800_000};
@@ -61,11 +57,21 @@ public final class LogSearch {
     private volatile long labelFieldsRead;
 
     private final PointsInTime pointsInTime;
+    private final LiveTail liveTail;
 
     public LogSearch(RestClient client, String index) {
         this.client = client;
         this.index = index;
         this.pointsInTime = new PointsInTime(client, index, this::engine, Clock.systemUTC());
+        this.liveTail = new LiveTail(client, index, this::highlight);
+    }
+
+    /**
+     * The lines that reached the engine after the cursor, in that order (see {@link LiveTail}); with no cursor,
+     * none, and the cursor to start from.
+     */
+    public LiveTail.Poll tail(LogQuery query, Optional<String> cursor, Instant now, int limit) throws IOException {
+        return liveTail.poll(query, cursor, now, limit);
     }
 
     /** Exports of searches, in points in time of their own. */
@@ -80,7 +86,7 @@ public final class LogSearch {
      */
     public SearchResult search(LogQuery query, int size, Optional<String> after, Optional<String> pointInTime,
                                String session) throws IOException {
-        Optional<ArrayNode> cursor = after.flatMap(LogSearch::decodeCursor);
+        Optional<ArrayNode> cursor = after.flatMap(Hits::decodeCursor);
         Optional<String> opened = cursor.isPresent()
                 ? pointInTime.flatMap(pointsInTime::ours).or(pointsInTime::open) : Optional.empty();
         ObjectNode body = MAPPER.createObjectNode();
@@ -130,7 +136,7 @@ public final class LogSearch {
         }
         List<LogLine> lines = new ArrayList<>();
         for (JsonNode hit : response.path("hits").path("hits")) {
-            lines.add(line(hit, SHOWN_CHARACTERS));
+            lines.add(Hits.line(hit, SHOWN_CHARACTERS));
         }
         List<SearchResult.FieldValues> fields = new ArrayList<>();
         for (String field : sidebar) {
@@ -206,9 +212,9 @@ public final class LogSearch {
             return Optional.empty();
         }
         JsonNode hit = hits.get(0);
-        LogLine line = line(hit, Integer.MAX_VALUE);
+        LogLine line = Hits.line(hit, Integer.MAX_VALUE);
         Map<String, String> fields = new LinkedHashMap<>();
-        flatten("", hit.path("_source"), fields);
+        Hits.flatten("", hit.path("_source"), fields);
         return Optional.of(new Document(line, fields));
     }
 
@@ -229,55 +235,6 @@ public final class LogSearch {
     }
 
     /**
-     * The lines that reached the engine after the cursor, in that order, at most {@code limit}; with no cursor,
-     * none, and a cursor at {@code now} less {@link #TAIL_SETTLE}.
-     *
-     * <p>The tail follows {@code event.ingested}, not {@code @timestamp}: a line read hours ago (after an outage)
-     * or stamped by a skewed clock is still shown. A poll shows only lines that reached the engine at least
-     * {@link #TAIL_SETTLE} ago: one that came a little earlier than another may become searchable after it (each
-     * shard refreshes on its own), and the cursor would otherwise have passed it.
-     */
-    public Tail tail(LogQuery query, Optional<String> cursor, Instant now, int limit) throws IOException {
-        Instant until = now.minus(TAIL_SETTLE);
-        Optional<ArrayNode> position = cursor.flatMap(LogSearch::decodeTailCursor);
-        if (position.isEmpty()) {
-            return new Tail(List.of(), tailCursor(until));
-        }
-        Instant since = Instant.ofEpochMilli(position.get().get(0).asLong());
-        if (until.isBefore(since)) {
-            return new Tail(List.of(), cursor.get());
-        }
-        ObjectNode body = MAPPER.createObjectNode();
-        body.put("size", limit);
-        body.set("query", query.ingestedBetween(since, until));
-        ArrayNode sort = body.putArray("sort");
-        sort.addObject().putObject(LogQuery.INGESTED).put("order", "asc").put("unmapped_type", "date");
-        sort.addObject().putObject("event.id").put("order", "asc").put("unmapped_type", "keyword");
-        body.set("search_after", position.get());
-        body.set("highlight", highlight());
-        JsonNode response;
-        try {
-            response = SearchRequests.search(client, index, body);
-        } catch (ResponseException e) {
-            if (e.getResponse().getStatusLine().getStatusCode() == 400) {
-                return new Tail(List.of(), cursor.get());
-            }
-            throw e;
-        }
-        List<LogLine> lines = new ArrayList<>();
-        for (JsonNode hit : response.path("hits").path("hits")) {
-            lines.add(line(hit, SHOWN_CHARACTERS));
-        }
-        String next = lines.isEmpty() ? tailCursor(until) : lines.get(lines.size() - 1).cursor();
-        return new Tail(lines, next);
-    }
-
-    /** A tail cursor after every line that reached the engine before {@code time}. */
-    private static String tailCursor(Instant time) {
-        return encodeCursor(MAPPER.createArrayNode().add(time.toEpochMilli() - 1).add("\uffff"));
-    }
-
-    /**
      * Hits over time.
      *
      * @param engineMillis how long the engine took to answer, as the console saw it
@@ -292,10 +249,6 @@ public final class LogSearch {
     }
 
     public record Surrounding(LogLine center, List<LogLine> before, List<LogLine> after) {
-    }
-
-    /** New lines and the cursor to ask from next time. */
-    public record Tail(List<LogLine> lines, String cursor) {
     }
 
     private List<LogLine> around(LogLine center, String direction, String order, int count) throws IOException {
@@ -321,7 +274,7 @@ public final class LogSearch {
         JsonNode response = SearchRequests.search(client, index, body);
         List<LogLine> lines = new ArrayList<>();
         for (JsonNode hit : response.path("hits").path("hits")) {
-            lines.add(line(hit, SHOWN_CHARACTERS));
+            lines.add(Hits.line(hit, SHOWN_CHARACTERS));
         }
         return lines;
     }
@@ -412,87 +365,6 @@ public final class LogSearch {
         highlight.putArray("post_tags").add(Segment.MARK_END);
         highlight.putObject("fields").putObject("message").put("number_of_fragments", 0);
         return highlight;
-    }
-
-    private static LogLine line(JsonNode hit, int limit) {
-        JsonNode source = hit.path("_source");
-        String message = source.path("message").asText("");
-        JsonNode highlighted = hit.path("highlight").path("message");
-        String shown = highlighted.isArray() && !highlighted.isEmpty() ? withHighlights(message,
-                highlighted.get(0).asText()) : message;
-        Map<String, String> labels = new LinkedHashMap<>();
-        source.path("labels").properties().forEach(e -> labels.put(Segment.visible(e.getKey()),
-                Segment.visible(e.getValue().asText())));
-        String cursor = hit.has("sort") ? encodeCursor((ArrayNode) hit.get("sort")) : "";
-        return new LogLine(hit.path("_index").asText(), hit.path("_id").asText(),
-                source.path("@timestamp").asText(""), Segment.visible(source.path("host").path("name").asText("")),
-                Segment.visible(source.path("log").path("file").path("path").asText("")),
-                source.path("log").path("file").path("fingerprint").asText(""), source.path("log").path("offset").asLong(-1), Segment.split(shown, limit),
-                Math.max(0, message.length() - limit), labels, cursor);
-    }
-
-    /**
-     * The message with the engine's highlight markers. The engine trims what it returns (leading tabs, control
-     * characters), so the highlighted text is put back where it stands in the message; if it cannot be found
-     * there, the message is shown without highlights rather than changed.
-     */
-    static String withHighlights(String message, String highlighted) {
-        String plain = highlighted.replace(Segment.MARK_START, "").replace(Segment.MARK_END, "");
-        int at = message.indexOf(plain);
-        if (at < 0) {
-            return message;
-        }
-        return message.substring(0, at) + highlighted + message.substring(at + plain.length());
-    }
-
-    private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
-        if (node.isObject()) {
-            for (Map.Entry<String, JsonNode> field : node.properties()) {
-                flatten(prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey(), field.getValue(), out);
-            }
-        } else if (node.isArray()) {
-            List<String> values = new ArrayList<>();
-            node.forEach(item -> values.add(item.isValueNode() ? item.asText() : item.toString()));
-            out.put(Segment.visible(prefix), Segment.visible(String.join(", ", values)));
-        } else {
-            out.put(Segment.visible(prefix), Segment.visible(node.asText()));
-        }
-    }
-
-    static String encodeCursor(ArrayNode sortValues) {
-        return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(sortValues.toString().getBytes(StandardCharsets.UTF_8));
-    }
-
-    /**
-     * The sort values of a cursor; empty when it is not one of ours (time, offset, id, and in a point in time the
-     * engine's tiebreaker).
-     */
-    static Optional<ArrayNode> decodeCursor(String cursor) {
-        try {
-            JsonNode node = MAPPER.readTree(Base64.getUrlDecoder().decode(cursor));
-            if (node instanceof ArrayNode array && (array.size() == 3 || array.size() == 4 && array.get(3).isNumber())
-                    && array.get(0).isNumber() && array.get(1).isNumber() && array.get(2).isTextual()) {
-                return Optional.of(array);
-            }
-        } catch (IllegalArgumentException | IOException e) {
-            return Optional.empty();
-        }
-        return Optional.empty();
-    }
-
-    /** The sort values of a tail cursor (time reached the engine, id); empty when it is not one. */
-    static Optional<ArrayNode> decodeTailCursor(String cursor) {
-        try {
-            JsonNode node = MAPPER.readTree(Base64.getUrlDecoder().decode(cursor));
-            if (node instanceof ArrayNode array && array.size() == 2 && array.get(0).isNumber()
-                    && array.get(1).isTextual()) {
-                return Optional.of(array);
-            }
-        } catch (IllegalArgumentException | IOException e) {
-            return Optional.empty();
-        }
-        return Optional.empty();
     }
 
     /** The engine's reason for refusing a request: the innermost cause it names. */

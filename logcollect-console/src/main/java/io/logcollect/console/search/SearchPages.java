@@ -105,7 +105,7 @@ public final class SearchPages {
     public void tail(Context ctx) throws IOException {
         try (SearchSlots.Slot slot = slots.take(Guard.viewer(ctx).name())) {
             LogQuery query = query(ctx);
-            LogSearch.Tail tail = search.tail(query, Optional.ofNullable(ctx.queryParam("cursor")), Instant.now(),
+            LiveTail.Poll tail = search.tail(query, Optional.ofNullable(ctx.queryParam("cursor")), Instant.now(),
                     TAIL_LIMIT);
             List<LogLine> newestFirst = new java.util.ArrayList<>(tail.lines());
             java.util.Collections.reverse(newestFirst);

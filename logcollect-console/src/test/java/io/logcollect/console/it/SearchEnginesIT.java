@@ -2,6 +2,7 @@ package io.logcollect.console.it;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.logcollect.console.search.LogLine;
+import io.logcollect.console.search.LiveTail;
 import io.logcollect.console.search.LogQuery;
 import io.logcollect.console.search.LogSearch;
 import io.logcollect.console.search.SearchResult;
@@ -147,17 +148,17 @@ class SearchEnginesIT {
             assertEquals(List.of("engine line 601", "engine line 602"),
                     around.after().stream().limit(2).map(SearchEnginesIT::text).toList());
 
-            // the tail starts LogSearch.TAIL_SETTLE before it is opened, and shows lines in the order they reached
+            // the tail starts LiveTail.SETTLE before it is opened, and shows lines in the order they reached
             // the engine, the late one included; a poll shows what reached it up to TAIL_SETTLE ago, and the next
             // poll goes on from there without repeating a line
             LogQuery tailed = query(Map.of("q", "tailed", "range", "15m"));
-            LogSearch.Tail start = search.tail(tailed, Optional.empty(),
-                    newest.minusMillis(2500).plus(LogSearch.TAIL_SETTLE), 100);
-            LogSearch.Tail first = search.tail(tailed, Optional.of(start.cursor()),
-                    newest.minusSeconds(1).plus(LogSearch.TAIL_SETTLE), 100);
+            LiveTail.Poll start = search.tail(tailed, Optional.empty(),
+                    newest.minusMillis(2500).plus(LiveTail.SETTLE), 100);
+            LiveTail.Poll first = search.tail(tailed, Optional.of(start.cursor()),
+                    newest.minusSeconds(1).plus(LiveTail.SETTLE), 100);
             assertEquals(List.of("tailed 1", "tailed late", "tailed 2"),
                     first.lines().stream().map(SearchEnginesIT::text).toList());
-            LogSearch.Tail second = search.tail(tailed, Optional.of(first.cursor()), Instant.now(), 100);
+            LiveTail.Poll second = search.tail(tailed, Optional.of(first.cursor()), Instant.now(), 100);
             assertEquals(List.of("tailed 3"), second.lines().stream().map(SearchEnginesIT::text).toList());
             assertEquals(List.of(), search.tail(tailed, Optional.of(second.cursor()), Instant.now(), 100).lines());
 

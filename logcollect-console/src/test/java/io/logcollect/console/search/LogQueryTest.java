@@ -105,11 +105,11 @@ class LogQueryTest {
 
     @Test
     void aCursorThatIsNotOursIsIgnored() {
-        String cursor = LogSearch.encodeCursor(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+        String cursor = Hits.encodeCursor(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
                 .arrayNode().add(1L).add(200L).add("id"));
-        assertEquals("[1,200,\"id\"]", LogSearch.decodeCursor(cursor).orElseThrow().toString());
-        assertTrue(LogSearch.decodeCursor("not-base64!").isEmpty());
-        assertTrue(LogSearch.decodeCursor(java.util.Base64.getUrlEncoder().encodeToString("{\"a\":1}".getBytes()))
+        assertEquals("[1,200,\"id\"]", Hits.decodeCursor(cursor).orElseThrow().toString());
+        assertTrue(Hits.decodeCursor("not-base64!").isEmpty());
+        assertTrue(Hits.decodeCursor(java.util.Base64.getUrlEncoder().encodeToString("{\"a\":1}".getBytes()))
                 .isEmpty());
     }
 

@@ -46,7 +46,7 @@ class SegmentTest {
         String message = "\tat a.B(B.java:1) timeout\t";
         String highlighted = "at a.B(B.java:1) " + Segment.MARK_START + "timeout" + Segment.MARK_END;
         assertEquals("\tat a.B(B.java:1) " + Segment.MARK_START + "timeout" + Segment.MARK_END + "\t",
-                LogSearch.withHighlights(message, highlighted));
-        assertEquals(message, LogSearch.withHighlights(message, "something " + Segment.MARK_START + "else"));
+                Hits.withHighlights(message, highlighted));
+        assertEquals(message, Hits.withHighlights(message, "something " + Segment.MARK_START + "else"));
     }
 }
