@@ -25,6 +25,7 @@ import io.logcollect.console.pipeline.PipelinePages;
 import io.logcollect.console.pipeline.SinkLedgers;
 import io.logcollect.console.pipeline.SinkBacklog;
 import io.logcollect.console.search.LogSearch;
+import io.logcollect.console.search.SavedSearches;
 import io.logcollect.console.search.SearchPages;
 import io.logcollect.etcd.client.EtcdAccessException;
 import io.logcollect.etcd.client.EtcdStore;
@@ -100,7 +101,8 @@ public final class ConsoleServer {
                 templates, settings.secureCookies());
         PolicyPages policyPages = new PolicyPages(policies, templates);
         AgentPages agentPages = new AgentPages(agents, templates);
-        SearchPages searchPages = new SearchPages(logSearch, templates, settings.searchLimits());
+        SearchPages searchPages = new SearchPages(logSearch, templates, settings.searchLimits(),
+                new SavedSearches(etcd));
         PipelinePages pipelinePages = new PipelinePages(connect, backlog,
                 new SinkLedgers(search, settings.statusIndex()), new IndexFamilies(search, settings.searchIndex() + ","
                 + settings.statusIndex() + "," + settings.metricsIndex()), templates);
@@ -178,6 +180,8 @@ public final class ConsoleServer {
             config.routes.get("/search/surrounding", searchPages::surrounding);
             config.routes.get("/search/tail", searchPages::tail);
             config.routes.get("/search/export", searchPages::export);
+            config.routes.post("/search/saved", searchPages::save);
+            config.routes.post("/search/saved/{id}/delete", searchPages::deleteSaved);
 
             config.routes.get("/pipeline", pipelinePages::page);
             config.routes.post("/pipeline/restart", pipelinePages::restartTask);

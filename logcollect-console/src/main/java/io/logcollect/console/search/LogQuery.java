@@ -169,35 +169,42 @@ public record LogQuery(String text, boolean lucene, String range, Instant from, 
                 filters.stream().filter(f -> !f.equals(filter)).toList());
     }
 
+    /** A request parameter, as a URL or a form's hidden field holds it. */
+    public record Parameter(String name, String value) {
+    }
+
+    /** The request parameters of this search, in the order a URL holds them; empty ones left out. */
+    public List<Parameter> parameters() {
+        List<Parameter> parameters = new ArrayList<>();
+        if (!text.isEmpty()) {
+            parameters.add(new Parameter("q", text));
+        }
+        if (lucene) {
+            parameters.add(new Parameter("mode", "lucene"));
+        }
+        parameters.add(new Parameter("range", range));
+        if (range.equals("custom")) {
+            parameters.add(new Parameter("from", from.toString()));
+            parameters.add(new Parameter("to", to.toString()));
+        }
+        filters.forEach(filter -> parameters.add(new Parameter("f", filter.token())));
+        return parameters;
+    }
+
     /** The URL query string of this search (no leading {@code ?}). */
     public String queryString() {
-        StringBuilder query = new StringBuilder();
-        append(query, "q", text);
-        if (lucene) {
-            append(query, "mode", "lucene");
-        }
-        append(query, "range", range);
-        if (range.equals("custom")) {
-            append(query, "from", from.toString());
-            append(query, "to", to.toString());
-        }
-        filters.forEach(filter -> append(query, "f", filter.token()));
-        return query.toString();
+        return parameters().stream().map(p -> p.name() + "=" + URLEncoder.encode(p.value(), StandardCharsets.UTF_8))
+                .collect(java.util.stream.Collectors.joining("&"));
+    }
+
+    /** The same search with its range made absolute, for what must keep showing the same documents. */
+    public LogQuery pinned() {
+        return between(from, to);
     }
 
     /** The query string with the range made absolute, for links that must keep showing the same documents. */
     public String pinnedQueryString() {
-        return between(from, to).queryString();
-    }
-
-    private static void append(StringBuilder query, String name, String value) {
-        if (value == null || value.isEmpty()) {
-            return;
-        }
-        if (!query.isEmpty()) {
-            query.append('&');
-        }
-        query.append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+        return pinned().queryString();
     }
 
     /** The engine's query: the text in {@code message}, the time range and the filters. */

@@ -2,12 +2,14 @@ package io.logcollect.console.search;
 
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
+import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.NotFoundResponse;
 import io.logcollect.console.auth.Role;
 import io.logcollect.console.web.Guard;
 import io.logcollect.console.web.Page;
 import io.logcollect.console.web.Sessions;
 import io.logcollect.console.web.Templates;
+import io.logcollect.console.web.Viewer;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -38,11 +40,13 @@ public final class SearchPages {
     private final Templates templates;
     private final SearchSlots slots = new SearchSlots(SEARCHES_PER_USER, Duration.ofSeconds(5));
     private final SearchLimits limits;
+    private final SavedSearches saved;
 
-    public SearchPages(LogSearch search, Templates templates, SearchLimits limits) {
+    public SearchPages(LogSearch search, Templates templates, SearchLimits limits, SavedSearches saved) {
         this.search = search;
         this.templates = templates;
         this.limits = limits;
+        this.saved = saved;
     }
 
     public void page(Context ctx) throws IOException {
@@ -66,6 +70,7 @@ public final class SearchPages {
             model.put("live", "1".equals(ctx.queryParam("live")));
             model.put("tailCursor", search.tail(query, Optional.empty(), Instant.now(), 0).cursor());
             model.put("exportMaxLines", limits.exportMaxLines());
+            model.put("saved", saved.visibleTo(Guard.viewer(ctx).name()));
             model.put("narrowedTo", query != asked ? Optional.of(LogQuery.label(limits.maxRange()))
                     : Optional.<String>empty());
             templates.render(ctx, "search/page.jte", model);
@@ -140,6 +145,34 @@ public final class SearchPages {
                 search.export().write(query, fields, format, limits.exportMaxLines(), out);
             }
         }
+    }
+
+    /** Saves the search in the form (its own range, relative or not) by name, for the user or for everyone. */
+    public void save(Context ctx) {
+        Viewer viewer = Guard.viewer(ctx);
+        LogQuery query = LogQuery.fromParameters(ctx::formParam, ctx::formParams, Instant.now());
+        try {
+            SavedSearches.SavedSearch search = saved.save(viewer.name(), ctx.formParam("name"), query,
+                    "1".equals(ctx.formParam("shared")));
+            Sessions.notice(ctx, "Saved the search '" + search.name() + "'" + (search.shared() ? " for everyone" : ""));
+        } catch (IllegalArgumentException e) {
+            Sessions.notice(ctx, "Not saved: " + e.getMessage());
+        }
+        ctx.redirect("/search?" + query.queryString());
+    }
+
+    /** Deletes a saved search: one's own, or a shared one as its owner or an admin. */
+    public void deleteSaved(Context ctx) {
+        Viewer viewer = Guard.viewer(ctx);
+        SavedSearches.SavedSearch search = saved.find(viewer.name(), ctx.pathParam("id"))
+                .orElseThrow(() -> new NotFoundResponse("no such saved search"));
+        if (!search.owner().equals(viewer.name()) && !viewer.canAdminister()) {
+            throw new ForbiddenResponse("only its owner or an admin may delete the shared search '" + search.name()
+                    + "'");
+        }
+        saved.delete(search);
+        Sessions.notice(ctx, "Deleted the saved search '" + search.name() + "'");
+        ctx.redirect("/search?" + search.query());
     }
 
     /** The engine's part of the answer, for the browser's developer tools and the benchmark. */

@@ -16,6 +16,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Response;
 import com.microsoft.playwright.options.Cookie;
 import io.logcollect.console.ConsoleSettings;
+import io.logcollect.console.search.SavedSearches;
 import io.logcollect.console.search.SearchLimits;
 import io.logcollect.console.fleet.FleetSimulator;
 import io.logcollect.console.ConsoleServer;
@@ -1099,6 +1100,57 @@ class ConsoleIT {
         Browser.screenshot(page, "search-export");
         page.context().close();
         search.deleteIndex(index);
+    }
+
+    @Test
+    void searchesAreSavedForOneselfOrSharedAndDeletedByTheirOwner() {
+        Page vic = logIn("vic");
+        vic.navigate(base + "/search?q=bulk&range=1h&f=host.name%3Aweb-1");
+        vic.click("#saved summary");
+        vic.fill("#saved-name", "web-1 bulk <i>lines</i>");
+        vic.click("#save-button");
+        vic.waitForURL(url -> url.contains("f=host.name%3Aweb-1"));
+        assertTrue(vic.textContent("#notice").contains("Saved the search 'web-1 bulk <i>lines</i>'"),
+                vic.textContent("#notice"));
+        Page ann = logIn("ann");
+        ann.navigate(base + "/search?q=evil&range=24h");
+        assertEquals(List.of(), ann.locator("#saved-list a.saved-search").allTextContents(), "vic's own search");
+        ann.click("#saved summary");
+        ann.fill("#saved-name", "evil lines");
+        ann.check("#saved-shared");
+        ann.click("#save-button");
+        ann.waitForURL(url -> url.contains("q=evil"));
+
+        vic.navigate(base + "/search");
+        assertEquals(List.of("evil lines", "web-1 bulk <i>lines</i>"),
+                vic.locator("#saved-list a.saved-search").allTextContents());
+        assertEquals(0, vic.locator("#saved-list li:has-text('evil lines') .delete-saved").count(),
+                "a shared search is its owner's to delete");
+        vic.click("#saved summary");
+        vic.click("#saved-list a.saved-search:text-is('web-1 bulk <i>lines</i>')");
+        vic.waitForURL(url -> url.contains("range=1h") && url.contains("f=host.name%3Aweb-1") && url.contains("q=bulk"));
+        assertEquals("q=bulk&range=1h&f=host.name%3Aweb-1", vic.url().substring(vic.url().indexOf('?') + 1));
+        vic.click("#saved summary");
+        vic.click("#saved-list li:has-text('web-1 bulk') .delete-saved");
+        vic.waitForURL(url -> url.contains("/search?"));
+        assertEquals(List.of("evil lines"), vic.locator("#saved-list a.saved-search").allTextContents());
+        Browser.screenshot(vic, "search-saved");
+        String sharedId = etcdStore.readPrefix(SavedSearches.PREFIX + "shared/").values().keySet().iterator().next()
+                .substring((SavedSearches.PREFIX + "shared/").length());
+        com.microsoft.playwright.APIResponse refused = vic.request().post(base + "/search/saved/" + sharedId + "/delete",
+                com.microsoft.playwright.options.RequestOptions.create().setForm(
+                        com.microsoft.playwright.options.FormData.create().set("_csrf",
+                                vic.inputValue("#save-search input[name=_csrf]"))));
+        assertEquals(403, refused.status());
+        assertTrue(refused.text().contains("only its owner or an admin may delete the shared search"),
+                refused.text());
+        ann.navigate(base + "/search");
+        ann.click("#saved summary");
+        ann.click("#saved-list li:has-text('evil lines') .delete-saved");
+        ann.waitForURL(url -> url.contains("q=evil"));
+        assertEquals(List.of(), ann.locator("#saved-list a.saved-search").allTextContents());
+        vic.context().close();
+        ann.context().close();
     }
 
     /** Every line equal and in order; a failure names the first difference, not ten thousand lines. */
