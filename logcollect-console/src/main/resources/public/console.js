@@ -1,4 +1,5 @@
-// The console's only script: charts drawn with uPlot from JSON the server sends, and the live tail's retries.
+// The console's only script: charts drawn with uPlot from JSON the server sends, times in the chosen time zone,
+// and the live tail's retries.
 // It never turns data into markup.
 "use strict";
 
@@ -11,41 +12,39 @@ function zoomTo(searchUrl, fromMillis, toMillis) {
   window.location.assign(url.pathname + url.search);
 }
 
+/** The histogram from the buckets the page carries: drawn as the page loads, before the lines are read. */
 function histogram(element) {
-  fetch(element.dataset.src, {credentials: "same-origin"})
-    .then(response => response.json())
-    .then(data => {
-      const times = data.buckets.map(b => b[0] / 1000);
-      const counts = data.buckets.map(b => b[1]);
-      const interval = data.interval;
-      const chart = new uPlot({
-        width: element.clientWidth || 900,
-        height: 140,
-        cursor: {drag: {x: true, y: false}},
-        legend: {show: false},
-        scales: {x: {time: true}},
-        axes: [{}, {size: 50}],
-        series: [{}, {label: "lines", fill: "rgba(40,110,200,0.5)", stroke: "rgb(40,110,200)",
-          paths: uPlot.paths.bars({size: [0.9, 60]}), points: {show: false}}],
-        hooks: {
-          setSelect: [u => {
-            if (u.select.width > 3) {
-              const from = u.posToVal(u.select.left, "x") * 1000;
-              const to = u.posToVal(u.select.left + u.select.width, "x") * 1000;
-              zoomTo(element.dataset.search, from, to);
-            }
-          }]
+  const data = JSON.parse(element.dataset.bucketsJson);
+  const times = data.buckets.map(b => b[0] / 1000);
+  const counts = data.buckets.map(b => b[1]);
+  const interval = data.interval;
+  const chart = new uPlot({
+    width: element.clientWidth || 900,
+    height: 140,
+    cursor: {drag: {x: true, y: false}},
+    legend: {show: false},
+    scales: {x: {time: true}},
+    axes: [{}, {size: 50}],
+    series: [{}, {label: "lines", fill: "rgba(40,110,200,0.5)", stroke: "rgb(40,110,200)",
+      paths: uPlot.paths.bars({size: [0.9, 60]}), points: {show: false}}],
+    hooks: {
+      setSelect: [u => {
+        if (u.select.width > 3) {
+          const from = u.posToVal(u.select.left, "x") * 1000;
+          const to = u.posToVal(u.select.left + u.select.width, "x") * 1000;
+          zoomTo(element.dataset.search, from, to);
         }
-      }, [times, counts], element);
-      chart.over.addEventListener("click", () => {
-        const index = chart.cursor.idx;
-        if (index !== null && index !== undefined && chart.select.width <= 3) {
-          zoomTo(element.dataset.search, times[index] * 1000, times[index] * 1000 + interval - 1);
-        }
-      });
-      element.dataset.buckets = String(times.length);
-      element.dataset.ready = "true";
-    });
+      }]
+    }
+  }, [times, counts], element);
+  chart.over.addEventListener("click", () => {
+    const index = chart.cursor.idx;
+    if (index !== null && index !== undefined && chart.select.width <= 3) {
+      zoomTo(element.dataset.search, times[index] * 1000, times[index] * 1000 + interval - 1);
+    }
+  });
+  element.dataset.buckets = String(times.length);
+  element.dataset.ready = "true";
 }
 
 const METRIC_CHARTS = [
@@ -234,6 +233,6 @@ document.body.addEventListener("htmx:afterSettle", () => showTimes(document));
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("select#tz").forEach(zoneChooser);
   showTimes(document);
-  document.querySelectorAll("#histogram[data-src]").forEach(histogram);
+  document.querySelectorAll("#histogram[data-buckets-json]").forEach(histogram);
   document.querySelectorAll("#charts[data-src]").forEach(metrics);
 });
