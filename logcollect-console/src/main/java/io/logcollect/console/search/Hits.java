@@ -22,6 +22,11 @@ final class Hits {
     }
 
     static LogLine line(JsonNode hit, int limit) {
+        return line(hit, limit, List.of());
+    }
+
+    /** A hit as a line, with the values of {@code columns} (made visible) among its fields. */
+    static LogLine line(JsonNode hit, int limit, List<String> columns) {
         JsonNode source = hit.path("_source");
         String message = source.path("message").asText("");
         JsonNode highlighted = hit.path("highlight").path("message");
@@ -35,7 +40,33 @@ final class Hits {
                 source.path("@timestamp").asText(""), Segment.visible(source.path("host").path("name").asText("")),
                 Segment.visible(source.path("log").path("file").path("path").asText("")),
                 source.path("log").path("file").path("fingerprint").asText(""), source.path("log").path("offset").asLong(-1), Segment.split(shown, limit),
-                Math.max(0, message.length() - limit), labels, cursor);
+                Math.max(0, message.length() - limit), labels, cursor, columnValues(source, columns));
+    }
+
+    private static Map<String, String> columnValues(JsonNode source, List<String> columns) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String column : columns) {
+            values.put(column, value(source, column).map(Segment::visible).orElse(""));
+        }
+        return values;
+    }
+
+    /** The text of a field in a document: by its dotted name, whether the document nests it or names it dotted. */
+    static Optional<String> value(JsonNode node, String field) {
+        JsonNode direct = node.get(field);
+        if (direct != null && !direct.isNull()) {
+            return Optional.of(direct.isValueNode() ? direct.asText() : direct.toString());
+        }
+        for (int dot = field.indexOf('.'); dot > 0; dot = field.indexOf('.', dot + 1)) {
+            JsonNode child = node.get(field.substring(0, dot));
+            if (child != null && child.isObject()) {
+                Optional<String> nested = value(child, field.substring(dot + 1));
+                if (nested.isPresent()) {
+                    return nested;
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /**

@@ -79,7 +79,7 @@ public final class LiveTail {
         }
         List<LogLine> lines = new ArrayList<>();
         for (JsonNode hit : response.path("hits").path("hits")) {
-            lines.add(Hits.line(hit, LogSearch.SHOWN_CHARACTERS));
+            lines.add(Hits.line(hit, LogSearch.SHOWN_CHARACTERS, query.layout().columns()));
         }
         String next = lines.isEmpty() ? tailCursor(until) : lines.get(lines.size() - 1).cursor();
         return new Poll(lines, next);

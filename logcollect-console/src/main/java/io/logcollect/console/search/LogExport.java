@@ -144,24 +144,6 @@ public final class LogExport {
         }
     }
 
-    /** The text of a field in a document: by its dotted name, whether the document nests it or names it dotted. */
-    static Optional<String> value(JsonNode node, String field) {
-        JsonNode direct = node.get(field);
-        if (direct != null && !direct.isNull()) {
-            return Optional.of(direct.isValueNode() ? direct.asText() : direct.toString());
-        }
-        for (int dot = field.indexOf('.'); dot > 0; dot = field.indexOf('.', dot + 1)) {
-            JsonNode child = node.get(field.substring(0, dot));
-            if (child != null && child.isObject()) {
-                Optional<String> nested = value(child, field.substring(dot + 1));
-                if (nested.isPresent()) {
-                    return nested;
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
     /** A cell as a spreadsheet will not run it: a leading formula character is escaped with a quote. */
     static String cell(String text) {
         return !text.isEmpty() && FORMULA_STARTS.indexOf(text.charAt(0)) >= 0 ? "'" + text : text;
@@ -191,7 +173,7 @@ public final class LogExport {
         @Override
         public void write(JsonNode source) throws IOException {
             for (int i = 0; i < row.length; i++) {
-                row[i] = value(source, fields.get(i)).map(LogExport::cell).orElse("");
+                row[i] = Hits.value(source, fields.get(i)).map(LogExport::cell).orElse("");
             }
             writer.write(row);
         }

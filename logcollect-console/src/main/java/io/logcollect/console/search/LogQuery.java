@@ -27,12 +27,33 @@ import java.util.regex.Pattern;
  * @param from    start of the range, inclusive
  * @param to      end of the range, inclusive
  * @param filters field filters, ANDed
+ * @param layout  how the lines are shown: the fields as columns, and whether one row per line
  */
-public record LogQuery(String text, boolean lucene, String range, Instant from, Instant to, List<Filter> filters) {
+public record LogQuery(String text, boolean lucene, String range, Instant from, Instant to, List<Filter> filters,
+                       Layout layout) {
 
-    /** The quick ranges offered, in order. */
+    /**
+     * How the lines are shown.
+     *
+     * @param columns fields shown beside each line's time (their values, as the document holds them)
+     * @param compact one row per line (the first line of its message) instead of the whole line under its fields
+     */
+    public record Layout(List<String> columns, boolean compact) {
+        public static final Layout DEFAULT = new Layout(List.of(), false);
+        public static final int MAX_COLUMNS = 10;
+        private static final Pattern FIELD = Pattern.compile("[@A-Za-z0-9_][@A-Za-z0-9_.\\-]{0,99}");
+
+        static Layout parse(String columns, String view) {
+            List<String> fields = columns == null ? List.of() : java.util.Arrays.stream(columns.split(","))
+                    .map(String::strip).filter(f -> FIELD.matcher(f).matches()).distinct().limit(MAX_COLUMNS)
+                    .toList();
+            return new Layout(fields, "compact".equals(view));
+        }
+    }
+
     /** When the sink sent a line to the engine. */
     public static final String INGESTED = "event.ingested";
+    /** The quick ranges offered, in order. */
     public static final List<String> QUICK_RANGES = List.of("15m", "1h", "4h", "24h", "7d", "30d");
     /** Fields a filter may name: the sidebar's and any label. */
     private static final Pattern FILTERABLE = Pattern.compile("host\\.name|log\\.file\\.path|labels\\.[A-Za-z0-9_.-]+");
@@ -104,7 +125,8 @@ public record LogQuery(String text, boolean lucene, String range, Instant from, 
         for (String token : Optional.ofNullable(all.apply("f")).orElse(List.of())) {
             Filter.parse(token).ifPresent(filters::add);
         }
-        return new LogQuery(text, lucene, range, from, to, List.copyOf(filters));
+        return new LogQuery(text, lucene, range, from, to, List.copyOf(filters),
+                Layout.parse(single.apply("cols"), single.apply("view")));
     }
 
     /** A quick range's length: a number and m, h or d. */
@@ -136,7 +158,7 @@ public record LogQuery(String text, boolean lucene, String range, Instant from, 
         if (Duration.between(from, to).compareTo(longest) <= 0) {
             return this;
         }
-        return new LogQuery(text, lucene, "custom", to.minus(longest), to, filters);
+        return new LogQuery(text, lucene, "custom", to.minus(longest), to, filters, layout);
     }
 
     /** A range length as people say it: 31 days, 12 hours, 90 minutes. */
@@ -152,7 +174,7 @@ public record LogQuery(String text, boolean lucene, String range, Instant from, 
 
     /** The same search over another time range (a zoom), kept absolute. */
     public LogQuery between(Instant newFrom, Instant newTo) {
-        return new LogQuery(text, lucene, "custom", newFrom, newTo, filters);
+        return new LogQuery(text, lucene, "custom", newFrom, newTo, filters, layout);
     }
 
     /** The same search with one more filter (or with it replaced when it names the same field and value). */
@@ -161,12 +183,12 @@ public record LogQuery(String text, boolean lucene, String range, Instant from, 
                 .filter(f -> !(f.field().equals(filter.field()) && Objects.equals(f.value(), filter.value())))
                 .toList());
         changed.add(filter);
-        return new LogQuery(text, lucene, range, from, to, List.copyOf(changed));
+        return new LogQuery(text, lucene, range, from, to, List.copyOf(changed), layout);
     }
 
     public LogQuery without(Filter filter) {
         return new LogQuery(text, lucene, range, from, to,
-                filters.stream().filter(f -> !f.equals(filter)).toList());
+                filters.stream().filter(f -> !f.equals(filter)).toList(), layout);
     }
 
     /** A request parameter, as a URL or a form's hidden field holds it. */
@@ -188,6 +210,12 @@ public record LogQuery(String text, boolean lucene, String range, Instant from, 
             parameters.add(new Parameter("to", to.toString()));
         }
         filters.forEach(filter -> parameters.add(new Parameter("f", filter.token())));
+        if (!layout.columns().isEmpty()) {
+            parameters.add(new Parameter("cols", String.join(",", layout.columns())));
+        }
+        if (layout.compact()) {
+            parameters.add(new Parameter("view", "compact"));
+        }
         return parameters;
     }
 

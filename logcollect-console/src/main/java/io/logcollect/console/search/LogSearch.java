@@ -136,7 +136,7 @@ public final class LogSearch {
         }
         List<LogLine> lines = new ArrayList<>();
         for (JsonNode hit : response.path("hits").path("hits")) {
-            lines.add(Hits.line(hit, SHOWN_CHARACTERS));
+            lines.add(Hits.line(hit, SHOWN_CHARACTERS, query.layout().columns()));
         }
         List<SearchResult.FieldValues> fields = new ArrayList<>();
         for (String field : sidebar) {

@@ -1072,6 +1072,24 @@ class ConsoleIT {
         assertEquals("UTC", kolkata.inputValue("#tz"));
         kolkata.context().close();
 
+        // fields as columns, in whole lines or one row per line (a message's first line)
+        page.navigate(base + "/search?q=bulk&range=24h&size=100&cols=labels.app,log.offset&view=compact");
+        assertEquals(List.of("time", "labels.app", "log.offset", "message"),
+                page.locator("#hits-table th").allTextContents());
+        assertEquals(100, page.locator("#hits-table tbody tr").count());
+        assertEquals(List.of("bulk", String.valueOf((BULK_LINES - 1) * 100L), "bulk line " + (BULK_LINES - 1)),
+                page.locator("#hits-table tbody tr").first().locator("td:not(.time)").allTextContents().stream()
+                        .map(String::strip).toList());
+        page.navigate(base + "/search?q=exporttoken&range=24h&view=compact");
+        assertEquals(formula.substring(0, formula.indexOf('\n')),
+                page.textContent("#hits-table td.message .first-line"));
+        assertEquals("…", page.textContent("#hits-table td.message .muted").strip());
+        Browser.screenshot(page, "search-compact");
+        page.navigate(base + "/search?q=exporttoken&range=24h&cols=labels.app,host.name");
+        assertEquals(List.of("labels.app=bulk", "host.name=web-4"), page.locator("#hits .col").allTextContents());
+        assertEquals("labels.app,host.name", page.inputValue("#cols"));
+        Browser.screenshot(page, "search-columns");
+
         // the page size the search bar offers
         page.selectOption("#size", "200");
         page.click("#search");

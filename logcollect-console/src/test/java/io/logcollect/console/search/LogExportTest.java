@@ -17,14 +17,14 @@ class LogExportTest {
         JsonNode source = new ObjectMapper().readTree("{\"host\":{\"name\":\"web-1\"},\"event\":{\"id\":\"x\"},"
                 + "\"event.ingested\":\"2026-12-04T16:00:00.000Z\",\"log\":{\"file.path\":\"/var/log/a\","
                 + "\"flags\":[\"multiline\"],\"offset\":12},\"labels\":{\"app\":\"shop\"}}");
-        assertEquals(Optional.of("web-1"), LogExport.value(source, "host.name"));
-        assertEquals(Optional.of("2026-12-04T16:00:00.000Z"), LogExport.value(source, "event.ingested"));
-        assertEquals(Optional.of("x"), LogExport.value(source, "event.id"));
-        assertEquals(Optional.of("/var/log/a"), LogExport.value(source, "log.file.path"));
-        assertEquals(Optional.of("[\"multiline\"]"), LogExport.value(source, "log.flags"));
-        assertEquals(Optional.of("12"), LogExport.value(source, "log.offset"));
-        assertEquals(Optional.of("{\"app\":\"shop\"}"), LogExport.value(source, "labels"));
-        assertEquals(Optional.empty(), LogExport.value(source, "host.ip"));
+        assertEquals(Optional.of("web-1"), Hits.value(source, "host.name"));
+        assertEquals(Optional.of("2026-12-04T16:00:00.000Z"), Hits.value(source, "event.ingested"));
+        assertEquals(Optional.of("x"), Hits.value(source, "event.id"));
+        assertEquals(Optional.of("/var/log/a"), Hits.value(source, "log.file.path"));
+        assertEquals(Optional.of("[\"multiline\"]"), Hits.value(source, "log.flags"));
+        assertEquals(Optional.of("12"), Hits.value(source, "log.offset"));
+        assertEquals(Optional.of("{\"app\":\"shop\"}"), Hits.value(source, "labels"));
+        assertEquals(Optional.empty(), Hits.value(source, "host.ip"));
     }
 
     @Test

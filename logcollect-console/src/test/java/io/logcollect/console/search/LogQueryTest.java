@@ -76,6 +76,15 @@ class LogQueryTest {
     }
 
     @Test
+    void theLayoutTravelsWithTheSearch() {
+        LogQuery query = parse(Map.of("cols", " labels.app, log.offset,labels.app,<b>", "view", "compact"), List.of());
+        assertEquals(new LogQuery.Layout(List.of("labels.app", "log.offset"), true), query.layout());
+        assertEquals("range=15m&cols=labels.app%2Clog.offset&view=compact", query.queryString());
+        assertEquals(query.layout(), query.with(LogQuery.Filter.exists("host.name", false)).layout());
+        assertEquals(LogQuery.Layout.DEFAULT, parse(Map.of("view", "full"), List.of()).layout());
+    }
+
+    @Test
     void theUrlHoldsTheWholeSearchAndPinningMakesTheRangeAbsolute() {
         LogQuery query = parse(Map.of("q", "error & \"time out\"", "mode", "lucene", "range", "1h"),
                 List.of("log.file.path:/var/log/a b.log"));
