@@ -145,6 +145,20 @@ class PolicyStoreIT {
                 .toList());
     }
 
+    /** History does not grow for ever: the oldest records beyond the limit go with the change that passes it. */
+    @Test
+    void historyKeepsTheNewestRecordsUpToItsLimit() {
+        PolicyStore keepingThree = new PolicyStore(client, prefix, null, 3);
+        long revision = 0;
+        List<Long> revisions = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            revision = saved(keepingThree.save("web", i % 2 == 0 ? WEB : APP, revision, Change.now("alice", "#" + i)));
+            revisions.add(0, revision);
+        }
+        assertEquals(revisions.subList(0, 3), keepingThree.history("web").stream().map(Revision::revision).toList());
+        assertEquals(List.of("#4", "#3", "#2"), keepingThree.history("web").stream().map(Revision::comment).toList());
+    }
+
     @Test
     void aPolicyWrittenWithEtcdctlIsListedWithoutAnAuthor() {
         etcd.put(prefix + "/hand/entries", "{not json");
