@@ -55,18 +55,32 @@ public final class PolicyStore {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    /** History records kept per policy unless told otherwise. */
+    public static final int DEFAULT_HISTORY_KEEP = 200;
+
     private final EtcdStore etcd;
     private final String prefix;
     private final AllowedPaths allowedPaths;
+    private final int historyKeep;
+
+    /** A store keeping {@value #DEFAULT_HISTORY_KEEP} history records per policy. */
+    public PolicyStore(EtcdStore etcd, String prefix, AllowedPaths allowedPaths) {
+        this(etcd, prefix, allowedPaths, DEFAULT_HISTORY_KEEP);
+    }
 
     /**
      * @param prefix       where policies live, without a trailing slash
      * @param allowedPaths where entries may collect from (a worker's {@code allowed.paths}); null: anywhere
+     * @param historyKeep  history records kept per policy: a change past it deletes the oldest
      */
-    public PolicyStore(EtcdStore etcd, String prefix, AllowedPaths allowedPaths) {
+    public PolicyStore(EtcdStore etcd, String prefix, AllowedPaths allowedPaths, int historyKeep) {
+        if (historyKeep < 1) {
+            throw new IllegalArgumentException("a policy keeps at least 1 history record, not " + historyKeep);
+        }
         this.etcd = etcd;
         this.prefix = prefix;
         this.allowedPaths = allowedPaths;
+        this.historyKeep = historyKeep;
     }
 
     /** Refuses a policy name that could escape its directory or is not a plain name. */
@@ -240,7 +254,30 @@ public final class PolicyStore {
             log.warn("Policy '{}': revision {} is saved, but its history record keeps its provisional name {} ({});"
                     + " history reads it the same", policy, result.revision(), provisional, e.getMessage());
         }
+        pruneHistory(policy);
         return new SaveOutcome.Saved(result.revision());
+    }
+
+    /**
+     * Deletes the policy's oldest history records beyond {@code historyKeep}. Apart from the change: a failure
+     * leaves a longer history, never a change without its record.
+     */
+    private void pruneHistory(String policy) {
+        String directory = historyDirectory(policy);
+        Map<Long, String> keysByRevision = new TreeMap<>(Comparator.reverseOrder());
+        etcd.readPrefix(directory).values().forEach((key, record) ->
+                keysByRevision.put(recordRevision(key.substring(directory.length()), record.modRevision()), key));
+        List<Mutation> deletions = keysByRevision.values().stream().skip(historyKeep)
+                .<Mutation>map(Mutation.Delete::new).toList();
+        if (deletions.isEmpty()) {
+            return;
+        }
+        try {
+            etcd.apply(deletions);
+        } catch (EtcdAccessException e) {
+            log.warn("Policy '{}': {} history records past the {} kept are not deleted yet ({}); the next change"
+                    + " tries again", policy, deletions.size(), historyKeep, e.getMessage());
+        }
     }
 
     /**
