@@ -1055,7 +1055,6 @@ class ConsoleIT {
         assertEquals("labels.app missing ✕", page.textContent("#filters a.filter").strip());
         page.navigate(base + "/search?q=exporttoken+%7C+missingtoken&range=24h&f=labels.app");
         assertEquals(List.of(formula), page.locator("#hits pre.message").allTextContents());
-        page.navigate(base + "/search?q=bulk&range=24h");
 
         // times in the browser's time zone, or the one chosen, which the browser keeps
         Page kolkata = logIn("vic", "Asia/Kolkata");
@@ -1091,6 +1090,7 @@ class ConsoleIT {
         Browser.screenshot(page, "search-columns");
 
         // the page size the search bar offers
+        page.navigate(base + "/search?q=bulk&range=24h");
         page.selectOption("#size", "200");
         page.click("#search");
         page.waitForURL(url -> url.contains("size=200"));

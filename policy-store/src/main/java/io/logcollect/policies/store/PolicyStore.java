@@ -263,11 +263,7 @@ public final class PolicyStore {
      * leaves a longer history, never a change without its record.
      */
     private void pruneHistory(String policy) {
-        String directory = historyDirectory(policy);
-        Map<Long, String> keysByRevision = new TreeMap<>(Comparator.reverseOrder());
-        etcd.readPrefix(directory).values().forEach((key, record) ->
-                keysByRevision.put(recordRevision(key.substring(directory.length()), record.modRevision()), key));
-        List<Mutation> deletions = keysByRevision.values().stream().skip(historyKeep)
+        List<Mutation> deletions = historyKeys(policy).values().stream().skip(historyKeep)
                 .<Mutation>map(Mutation.Delete::new).toList();
         if (deletions.isEmpty()) {
             return;
@@ -292,7 +288,7 @@ public final class PolicyStore {
         Optional<Versioned> current = read(policy);
         if (current.isEmpty() || current.get().modRevision() != expectedRevision
                 || entryCount(current.get().value()).isEmpty()
-                || history(policy).stream().anyMatch(r -> r.revision() == expectedRevision)) {
+                || historyKeys(policy).containsKey(expectedRevision)) {
             return Optional.empty();
         }
         return Optional.of(new Mutation.Put(historyDirectory(policy) + expectedRevision, record(
@@ -315,6 +311,15 @@ public final class PolicyStore {
         record.put("comment", change.comment());
         rollbackOf.ifPresent(revision -> record.put("rollback_of", revision));
         return record.toString();
+    }
+
+    /** The policy's history keys by the revision each stands for, newest first; read without the records. */
+    private Map<Long, String> historyKeys(String policy) {
+        String directory = historyDirectory(policy);
+        Map<Long, String> keys = new TreeMap<>(Comparator.reverseOrder());
+        etcd.keyRevisions(directory).forEach((key, modRevision) ->
+                keys.put(recordRevision(key.substring(directory.length()), modRevision), key));
+        return keys;
     }
 
     /** The revision a history key stands for: its name, or for a provisional record its own mod_revision. */

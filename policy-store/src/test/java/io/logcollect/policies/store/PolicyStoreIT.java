@@ -64,10 +64,11 @@ class PolicyStoreIT {
                     .append("\",\"paths\":[\"/var/log/app").append(i).append("/*.log\"],\"topic\":\"app_log\"}");
         }
         String big = entries.append(']').toString();
+        PolicyStore keepingAll = new PolicyStore(client, prefix, null, 300);
         long revision = 0;
         long first = 0;
         for (int save = 0; save < 250; save++) {
-            revision = saved(store.save("big", big.replace("app_log", "app_log_" + save), revision,
+            revision = saved(keepingAll.save("big", big.replace("app_log", "app_log_" + save), revision,
                     Change.now("alice", "save " + save)));
             first = save == 0 ? revision : first;
         }
