@@ -122,16 +122,7 @@ public final class PeersBenchmark {
         Process rsyslogd = new ProcessBuilder("rsyslogd", "-n", "-f", config.toString(), "-i",
                 dir.resolve("rsyslogd.pid").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("rsyslogd.out").toFile()).start();
-        try {
-            long start = System.nanoTime();
-            double seconds = awaitLines(kafka, topic, lines, start, rsyslogd::isAlive, dir.resolve("rsyslogd.out"));
-            Duration cpu = rsyslogd.toHandle().info().totalCpuDuration().orElseThrow();
-            checkPeerRecord("rsyslog", kafka, topic, file);
-            return new Run(lines, seconds, cpu);
-        } finally {
-            rsyslogd.destroy();
-            rsyslogd.waitFor();
-        }
+        return measure("rsyslog", rsyslogd, dir.resolve("rsyslogd.out"), kafka, file, lines, topic);
     }
 
     /**
@@ -182,15 +173,24 @@ public final class PeersBenchmark {
                 "-R", dir.resolve("persist").toString(), "-p", dir.resolve("pid").toString(),
                 "-c", dir.resolve("ctl").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("syslog-ng.out").toFile()).start();
+        return measure("syslog-ng", syslogNg, dir.resolve("syslog-ng.out"), kafka, file, lines, topic);
+    }
+
+    /**
+     * Times a peer's process from now until the topic holds every line, with its CPU time, checks its first
+     * record, then stops it.
+     */
+    private static Run measure(String peer, Process process, Path output, KafkaBroker kafka, Path file, int lines,
+                               String topic) throws Exception {
         try {
             long start = System.nanoTime();
-            double seconds = awaitLines(kafka, topic, lines, start, syslogNg::isAlive, dir.resolve("syslog-ng.out"));
-            Duration cpu = syslogNg.toHandle().info().totalCpuDuration().orElseThrow();
-            checkPeerRecord("syslog-ng", kafka, topic, file);
+            double seconds = awaitLines(kafka, topic, lines, start, process::isAlive, output);
+            Duration cpu = process.toHandle().info().totalCpuDuration().orElseThrow();
+            checkPeerRecord(peer, kafka, topic, file);
             return new Run(lines, seconds, cpu);
         } finally {
-            syslogNg.destroy();
-            syslogNg.waitFor();
+            process.destroy();
+            process.waitFor();
         }
     }
 

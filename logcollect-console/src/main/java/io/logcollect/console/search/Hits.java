@@ -17,6 +17,9 @@ import java.util.Optional;
 final class Hits {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** A field name a user may name for a column or an export: a dotted path, nothing a query could parse. */
+    private static final java.util.regex.Pattern FIELD_NAME =
+            java.util.regex.Pattern.compile("[@A-Za-z0-9_][@A-Za-z0-9_.\\-]{0,199}");
 
     private Hits() {
     }
@@ -49,6 +52,10 @@ final class Hits {
             values.put(column, value(source, column).map(Segment::visible).orElse(""));
         }
         return values;
+    }
+
+    static boolean isFieldName(String field) {
+        return FIELD_NAME.matcher(field).matches();
     }
 
     /** The text of a field in a document: by its dotted name, whether the document nests it or names it dotted. */

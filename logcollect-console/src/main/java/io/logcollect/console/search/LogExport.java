@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Every line of a search, written as CSV or NDJSON while it is read: pages of {@value #PAGE} through
@@ -32,7 +31,6 @@ public final class LogExport {
     static final int PAGE = 10_000;
     /** The parts of a page's answer the export reads (the engine's filter_path): not each hit's index, id, score. */
     private static final String ANSWER = "pit_id,timed_out,_shards,hits.hits._source,hits.hits.sort";
-    private static final Pattern FIELD_NAME = Pattern.compile("[@A-Za-z0-9_][@A-Za-z0-9_.\\-]{0,199}");
     /** A cell starting with one of these is run by spreadsheets as a formula; log lines are attacker-controlled. */
     private static final String FORMULA_STARTS = "=+-@\t\r";
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -84,7 +82,7 @@ public final class LogExport {
         List<String> fields = java.util.Arrays.stream(list.split(",")).map(String::strip).filter(f -> !f.isEmpty())
                 .distinct().toList();
         for (String field : fields) {
-            if (!FIELD_NAME.matcher(field).matches()) {
+            if (!Hits.isFieldName(field)) {
                 throw new IllegalArgumentException("'" + Segment.visible(field.length() > 60 ? field.substring(0, 60)
                         + "…" : field) + "' is not a field name");
             }

@@ -17,32 +17,31 @@ public record LogLine(String index, String id, String timestamp, String host, St
                       List<Segment> segments, int truncated, Map<String, String> labels, String cursor,
                       Map<String, String> columns) {
 
+    /** The first line of a message as a compact row shows it, and whether the message holds more. */
+    public record FirstLine(List<Segment> segments, boolean more) {
+    }
+
     /** The segments of the message's first line, cut at {@code maxCharacters}: a compact row's text. */
-    public List<Segment> firstLine(int maxCharacters) {
+    public FirstLine firstLine(int maxCharacters) {
         List<Segment> first = new java.util.ArrayList<>();
         int left = maxCharacters;
-        for (Segment segment : segments) {
-            String text = segment.text();
+        boolean more = truncated > 0;
+        for (int i = 0; i < segments.size(); i++) {
+            String text = segments.get(i).text();
             int newline = text.indexOf('\n');
             String part = newline < 0 ? text : text.substring(0, newline);
             if (part.length() > left) {
                 part = part.substring(0, left);
             }
             if (!part.isEmpty()) {
-                first.add(new Segment(part, segment.marked()));
+                first.add(new Segment(part, segments.get(i).marked()));
             }
             left -= part.length();
-            if (newline >= 0 || left <= 0) {
+            if (part.length() < text.length() || (left <= 0 && i < segments.size() - 1)) {
+                more = true;
                 break;
             }
         }
-        return first;
-    }
-
-    /** Whether the message has more than {@link #firstLine} shows. */
-    public boolean moreThanFirstLine(int maxCharacters) {
-        int length = segments.stream().mapToInt(s -> s.text().length()).sum();
-        int shown = firstLine(maxCharacters).stream().mapToInt(s -> s.text().length()).sum();
-        return truncated > 0 || shown < length;
+        return new FirstLine(first, more);
     }
 }

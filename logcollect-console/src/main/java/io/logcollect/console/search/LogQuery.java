@@ -41,11 +41,10 @@ public record LogQuery(String text, boolean lucene, String range, Instant from, 
     public record Layout(List<String> columns, boolean compact) {
         public static final Layout DEFAULT = new Layout(List.of(), false);
         public static final int MAX_COLUMNS = 10;
-        private static final Pattern FIELD = Pattern.compile("[@A-Za-z0-9_][@A-Za-z0-9_.\\-]{0,99}");
 
         static Layout parse(String columns, String view) {
             List<String> fields = columns == null ? List.of() : java.util.Arrays.stream(columns.split(","))
-                    .map(String::strip).filter(f -> FIELD.matcher(f).matches()).distinct().limit(MAX_COLUMNS)
+                    .map(String::strip).filter(Hits::isFieldName).distinct().limit(MAX_COLUMNS)
                     .toList();
             return new Layout(fields, "compact".equals(view));
         }
