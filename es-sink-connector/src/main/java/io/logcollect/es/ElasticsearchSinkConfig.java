@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** The configuration of {@link ElasticsearchSinkConnector} and its tasks: every key, its default and its meaning. */
 public final class ElasticsearchSinkConfig extends AbstractConfig {
@@ -56,6 +57,9 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
     public static final String INDEX_TEMPLATE_PRIORITY = "index.template.priority";
     public static final String INDEX_TEMPLATE_SHARDS = "index.template.shards";
     public static final String INDEX_TEMPLATE_REPLICAS = "index.template.replicas";
+    public static final String INDEX_TEMPLATE_REFRESH_INTERVAL = "index.template.refresh.interval";
+    private static final Pattern REFRESH_INTERVAL =
+            Pattern.compile("|-1|[0-9]+(nanos|micros|ms|s|m|h|d)");
 
     public static final String DOCUMENT_ID_STRATEGY = "document.id.strategy";
     /** Confluent's name for the id choice: true is {@code kafka}, false is {@code key}. */
@@ -241,6 +245,16 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
                 "index.number_of_shards in the template.", INDEX_GROUP, ++order, Width.SHORT, "Shards");
         def.define(INDEX_TEMPLATE_REPLICAS, Type.INT, 1, ConfigDef.Range.atLeast(0), Importance.LOW,
                 "index.number_of_replicas in the template.", INDEX_GROUP, ++order, Width.SHORT, "Replicas");
+        def.define(INDEX_TEMPLATE_REFRESH_INTERVAL, Type.STRING, "", ConfigDef.LambdaValidator.with((key, value) -> {
+            if (!REFRESH_INTERVAL.matcher((String) value).matches()) {
+                throw new ConfigException(key, value, "must be an engine time value such as 500ms, 1s or 30s,"
+                        + " -1 (no scheduled refresh), or empty (the engine's default)");
+            }
+        }, () -> "a time value (500ms, 1s, 30s), -1, or empty"), Importance.LOW,
+                "index.refresh_interval in the template: how soon an indexed line is searchable. Empty: the"
+                        + " engine's default (1 s, and no refresh while a shard has not been searched for 30 s)."
+                        + " Shorter costs the engine more refreshes and smaller segments.", INDEX_GROUP, ++order,
+                Width.SHORT, "Refresh interval");
 
         order = 0;
         def.define(DOCUMENT_ID_STRATEGY, Type.STRING, "event.id",

@@ -114,9 +114,10 @@ final class SearchTarget {
 
     private void putTemplate(EngineInfo engine, String name, List<String> patterns, boolean dataStreams,
                              int priority) throws IOException {
-        String body = IndexTemplates.body(patterns, engine, dataStreams, priority,
+        String body = IndexTemplates.body(patterns, engine, dataStreams, priority, new IndexTemplates.IndexSettings(
                 config.getInt(ElasticsearchSinkConfig.INDEX_TEMPLATE_SHARDS),
-                config.getInt(ElasticsearchSinkConfig.INDEX_TEMPLATE_REPLICAS));
+                config.getInt(ElasticsearchSinkConfig.INDEX_TEMPLATE_REPLICAS),
+                config.getString(ElasticsearchSinkConfig.INDEX_TEMPLATE_REFRESH_INTERVAL)));
         new SearchAdmin(client).putTemplate(name, engine.composableTemplates(), body);
         log.info("Task {} installed index template {} for {}", taskName, name, patterns);
     }

@@ -80,6 +80,15 @@ class ElasticsearchSinkConfigTest {
         credentialsInUrl.put("connection.url", "https://elastic:secret-pw@127.0.0.1:9200");
         ConfigException e = assertThrows(ConfigException.class, () -> new ElasticsearchSinkConfig(credentialsInUrl));
         assertFalse(e.getMessage().contains("secret-pw"), e.getMessage());
+        Map<String, String> refresh = minimal();
+        refresh.put("index.template.refresh.interval", "half a second");
+        assertTrue(assertThrows(ConfigException.class, () -> new ElasticsearchSinkConfig(refresh)).getMessage()
+                .contains("index.template.refresh.interval"));
+        for (String accepted : List.of("", "-1", "500ms", "1s", "30s")) {
+            refresh.put("index.template.refresh.interval", accepted);
+            assertEquals(accepted, new ElasticsearchSinkConfig(refresh)
+                    .getString("index.template.refresh.interval"));
+        }
     }
 
     @Test

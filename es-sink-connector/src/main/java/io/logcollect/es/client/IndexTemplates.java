@@ -80,14 +80,17 @@ public final class IndexTemplates {
      * @param dataStreams declare {@code data_stream} (composable only)
      */
     public static String body(List<String> patterns, EngineInfo engine, boolean dataStreams, int priority,
-                              int shards, int replicas) {
+                              IndexSettings index) {
         boolean composable = engine.composableTemplates();
         ObjectNode root = MAPPER.createObjectNode();
         ArrayNode indexPatterns = root.putArray("index_patterns");
         patterns.forEach(indexPatterns::add);
         ObjectNode settings = MAPPER.createObjectNode();
-        settings.put("index.number_of_shards", shards);
-        settings.put("index.number_of_replicas", replicas);
+        settings.put("index.number_of_shards", index.shards());
+        settings.put("index.number_of_replicas", index.replicas());
+        if (!index.refreshInterval().isEmpty()) {
+            settings.put("index.refresh_interval", index.refreshInterval());
+        }
         if (engine.flavor().equals(EngineInfo.OPENSEARCH) && engine.major() >= 2) {
             settings.put("index.merge_on_flush.enabled", false);
         }
@@ -106,5 +109,14 @@ public final class IndexTemplates {
             root.set("mappings", logMapping());
         }
         return root.toString();
+    }
+
+    /**
+     * The index settings a template gives its indices.
+     *
+     * @param refreshInterval {@code index.refresh_interval}, empty for the engine's default (1 s, skipped while a
+     *                        shard is search-idle)
+     */
+    public record IndexSettings(int shards, int replicas, String refreshInterval) {
     }
 }

@@ -80,7 +80,7 @@ public final class SinkBenchmark {
 
         node.http().put("/_index_template/bench-raw-" + run,
                 HttpJson.MAPPER.readTree(IndexTemplates.body(List.of(rawIndex + "*"), new EngineInfo(node.flavor(), node.version()), false,
-                        300, 1, 0))).expectOk();
+                        300, new IndexTemplates.IndexSettings(1, 0, "")))).expectOk();
 
         List<String> docs = new ArrayList<>(documents);
         for (int i = 0; i < documents; i++) {

@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -132,6 +133,10 @@ class SinkFaultsUnderLoadIT {
 
         SinkFixtures.awaitExactCount(node, topic + "-*", distinct, Duration.ofMinutes(5));
         long allIndexed = System.nanoTime();
+        JsonNode settings = node.http().get("/" + topic + "-*/_settings/index.refresh_interval").expectOk();
+        assertFalse(settings.isEmpty(), "no index of " + topic);
+        settings.forEach(index -> assertEquals(config.get("index.template.refresh.interval"),
+                index.at("/settings/index/refresh_interval").asText(), "the shipped template's refresh interval"));
         SinkFixtures.await("every offset committed", Duration.ofMinutes(2),
                 () -> watch.committed().values().stream().mapToLong(Long::longValue).sum()
                         == written.get());
