@@ -489,6 +489,30 @@ class TailEngineTest {
         }
     }
 
+    /** A source with many busy files does not crowd out another source's one file: entries share, then files. */
+    @Test
+    void everyEntryWithLinesGetsAnEqualShareOfEachPollAndItsFilesShareIt() throws IOException {
+        Files.createDirectories(dir.resolve("busy"));
+        append(dir.resolve("busy/a.log"), lines("a", 0, 20_000));
+        append(dir.resolve("busy/b.log"), lines("b", 0, 20_000));
+        append(dir.resolve("c.log"), lines("c", 0, 2_000));
+        start("[" + entry("busy", "busy/*.log", "") + "," + entry("quiet", "c.log", "") + "]", 10);
+        for (int poll = 1; poll <= 4; poll++) {
+            assertEquals(Map.of("a.log", 250L, "b.log", 250L, "c.log", 500L), linesPerFile(pollAndCommit(1000)),
+                    "poll " + poll);
+        }
+        Map<String, Long> afterTheQuietOne = linesPerFile(pollAndCommit(1000));
+        assertEquals(java.util.Set.of("a.log", "b.log"), afterTheQuietOne.keySet(), "what c.log left is shared");
+        assertEquals(1000, afterTheQuietOne.get("a.log") + afterTheQuietOne.get("b.log"));
+        assertTrue(afterTheQuietOne.get("a.log") >= 250 && afterTheQuietOne.get("b.log") >= 250,
+                afterTheQuietOne.toString());
+    }
+
+    private static Map<String, Long> linesPerFile(List<LogEvent> events) {
+        return events.stream().collect(Collectors.groupingBy(e -> e.path().substring(e.path().length() - 5),
+                Collectors.counting()));
+    }
+
     @Test
     void doubleStarMayAppearSeveralTimes() throws IOException {
         for (String path : List.of("a/b/c.log", "a/x/b/c.log", "a/b/y/c.log", "a/x/b/y/c.log", "a/c.log", "a/x/c.log")) {
