@@ -11,8 +11,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.LongSupplier;
@@ -138,7 +140,11 @@ public final class TailEngine implements Closeable, Discovery.Reading {
         return new Bookkeeping(checkpoints, discovery.drainExpired());
     }
 
-    /** Each open file reads up to an equal share of the poll first; the rest goes to files that still have lines. */
+    /**
+     * Each entry with open files gets an equal share of the poll, split equally among its open files, so a source
+     * with many busy files (a glob over a hundred containers) does not crowd out another source's one file; what a
+     * file leaves unused goes to the files that still have lines.
+     */
     private void readFairly(List<LogEvent> events, int maxEvents, long now) {
         List<TrackedFile> reading = holder.openFiles();
         int count = reading.size();
@@ -146,10 +152,15 @@ public final class TailEngine implements Closeable, Discovery.Reading {
             roundRobin = 0;
             return;
         }
-        int share = Math.max(1, (maxEvents + count - 1) / count);
+        Map<EntryState, Integer> filesPerEntry = new IdentityHashMap<>();
+        for (TrackedFile file : reading) {
+            filesPerEntry.merge(file.entry, 1, Integer::sum);
+        }
+        int entryShare = ceilDiv(maxEvents, filesPerEntry.size());
         List<TrackedFile> more = new ArrayList<>();
         for (int i = 0; i < count && events.size() < maxEvents; i++) {
             TrackedFile file = reading.get((roundRobin + i) % count);
+            int share = Math.max(1, ceilDiv(entryShare, filesPerEntry.get(file.entry)));
             if (file.isOpen() && readSafely(file, events, Math.min(maxEvents, events.size() + share), now)) {
                 more.add(file);
             }
@@ -163,6 +174,10 @@ public final class TailEngine implements Closeable, Discovery.Reading {
             }
         }
         roundRobin = (roundRobin + 1) % count;
+    }
+
+    private static int ceilDiv(int dividend, int divisor) {
+        return (dividend + divisor - 1) / divisor;
     }
 
     /** Reads a file; a failure closes it until its retry time and leaves the other files alone. */

@@ -18,10 +18,10 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
 /**
- * How long the lines of a quiet file take to reach Kafka while two other files of the same task are read
- * with a large backlog (issue 14, item 5), against the same file read with no backlog, in one run: the
- * agent gives every file with new lines an equal share of each poll, so the quiet file's lines do not wait for
- * the burst.
+ * How long the lines of a quiet file take to reach Kafka while two other files of the same task (another entry
+ * of its policy) are read with a large backlog (issue 14, item 5), against the same file read with no backlog, in
+ * one run: the agent gives every entry with new lines an equal share of each poll, and each of its files an equal
+ * part of that, so the quiet file's lines do not wait for the burst.
  *
  * <p>The agent runs with Kafka's default producer settings (16 KB batches, no compression), as a worker started
  * from a stock config would, where the producer is the bottleneck and a backlog queues up in its buffer; {@code

@@ -1146,6 +1146,7 @@ class ConsoleIT {
         assertEquals(0, vic.locator("#saved-list li:has-text('evil lines') .delete-saved").count(),
                 "a shared search is its owner's to delete");
         vic.click("#saved summary");
+        Browser.screenshot(vic, "search-saved");
         vic.click("#saved-list a.saved-search:text-is('web-1 bulk <i>lines</i>')");
         vic.waitForURL(url -> url.contains("range=1h") && url.contains("f=host.name%3Aweb-1") && url.contains("q=bulk"));
         assertEquals("q=bulk&range=1h&f=host.name%3Aweb-1", vic.url().substring(vic.url().indexOf('?') + 1));
@@ -1153,7 +1154,6 @@ class ConsoleIT {
         vic.click("#saved-list li:has-text('web-1 bulk') .delete-saved");
         vic.waitForURL(url -> url.contains("/search?"));
         assertEquals(List.of("evil lines"), vic.locator("#saved-list a.saved-search").allTextContents());
-        Browser.screenshot(vic, "search-saved");
         String sharedId = etcdStore.readPrefix(SavedSearches.PREFIX + "shared/").values().keySet().iterator().next()
                 .substring((SavedSearches.PREFIX + "shared/").length());
         com.microsoft.playwright.APIResponse refused = vic.request().post(base + "/search/saved/" + sharedId + "/delete",
