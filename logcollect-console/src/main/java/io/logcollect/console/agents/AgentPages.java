@@ -23,7 +23,7 @@ import java.util.Map;
 public final class AgentPages {
 
     /** The time ranges offered for the charts. */
-    public static final List<String> RANGES = List.of("1h", "6h", "24h", "7d");
+    public static final List<String> RANGES = List.of("15m", "1h", "6h", "24h", "7d");
     /** Hosts on one page of the list. */
     static final int PAGE_SIZE = 50;
     private static final ObjectMapper MAPPER = new ObjectMapper();

@@ -868,6 +868,10 @@ class ConsoleIT {
         JsonNode eth0 = HttpJson.MAPPER.readTree(page.request().get(base + "/agents/" + host
                 + "/metrics?range=6h&interface=eth0").text());
         assertRates(eth0.path("net_in"), 3000, 2, "eth0 in, from its counter, over 6 h: the same unit");
+        JsonNode quarter = HttpJson.MAPPER.readTree(page.request().get(base + "/agents/" + host
+                + "/metrics?range=15m").text());
+        assertEquals(10, quarter.path("interval_s").asInt(), "the sampling interval is the finest bucket");
+        assertRates(quarter.path("disk_write"), 1000, 50, "disk write bytes/s over the last 15 minutes");
 
         search.http().put("/logcollect-status-charts", Map.of("mappings", IndexTemplates.logMapping())).expectOk();
         search.bulk("{\"index\":{\"_index\":\"logcollect-status-charts\"}}\n{\"@timestamp\":\"" + now + "\",\"host\":"
