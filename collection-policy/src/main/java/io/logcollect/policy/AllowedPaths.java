@@ -48,18 +48,6 @@ public final class AllowedPaths {
         return roots.stream().anyMatch(normalized::startsWith);
     }
 
-    /**
-     * Whether an existing file really lies within an allowed directory once every symbolic link on the way
-     * (in the file's path and in the allowed directory's) is resolved.
-     */
-    public boolean permitsFile(Path file) {
-        try {
-            return permitsRealPath(file.toRealPath());
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     /** Whether a real path (every link resolved) lies within an allowed directory, itself resolved. */
     public boolean permitsRealPath(Path real) {
         return realRootOf(real) != null;

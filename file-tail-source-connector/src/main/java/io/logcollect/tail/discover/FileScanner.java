@@ -213,7 +213,7 @@ public final class FileScanner {
                 attrs = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                 if (attrs.isSymbolicLink()) {
                     attrs = Files.readAttributes(child, BasicFileAttributes.class);
-                    if (attrs.isDirectory() && !allowed.permitsFile(child)) {
+                    if (attrs.isDirectory() && !permits(child)) {
                         if (depth < pattern.maxDepth() && pattern.mayContainMatches(child)) {
                             problems.accept(child, "is a symbolic link to a directory outside the allowed paths "
                                     + allowed + "; it is not followed");
@@ -237,12 +237,32 @@ public final class FileScanner {
                 if (modified < oldest) {
                     return;
                 }
-                if (!allowed.permitsFile(child)) {
-                    problems.accept(child, "resolves outside the allowed paths " + allowed);
+                try {
+                    if (!permits(child)) {
+                        problems.accept(child, "resolves outside the allowed paths " + allowed);
+                        return;
+                    }
+                } catch (NoSuchFileException e) {
                     return;
                 }
                 found.put(child, new Found(child, attrs.size(), modified));
             }
+        }
+    }
+
+    /**
+     * Whether a file, every link resolved, lies in an allowed directory; one that cannot be resolved does not.
+     *
+     * @throws NoSuchFileException when it is gone since it was listed (logrotate renamed it): not this scan's
+     *                             file, and no reason to report it
+     */
+    private boolean permits(Path file) throws NoSuchFileException {
+        try {
+            return allowed.permitsRealPath(file.toRealPath());
+        } catch (NoSuchFileException e) {
+            throw e;
+        } catch (IOException e) {
+            return false;
         }
     }
 
