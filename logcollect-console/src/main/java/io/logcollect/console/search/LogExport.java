@@ -14,11 +14,14 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Every line of a search, written as CSV or NDJSON while it is read: pages of {@value #PAGE} through
  * {@code search_after}, newest first as the page shows them, in a point in time of the export's own (where the
  * engine has them) so that lines indexed meanwhile neither shift nor repeat what is written; closed at the end.
+ * Pages are read in time windows of about a page and a half ({@link ExportWindows}), so that each costs the
+ * engine about a page, not all the lines still to come.
  *
  * <p>A page the engine answers only in part (failed shards, timeout) stops the export with an error instead of
  * writing a file with lines silently missing.
@@ -63,11 +66,13 @@ public final class LogExport {
     private final RestClient client;
     private final String index;
     private final PointsInTime pointsInTime;
+    private final int pageLines;
 
-    LogExport(RestClient client, String index, PointsInTime pointsInTime) {
+    LogExport(RestClient client, String index, PointsInTime pointsInTime, int pageLines) {
         this.client = client;
         this.index = index;
         this.pointsInTime = pointsInTime;
+        this.pageLines = pageLines;
     }
 
     /**
@@ -107,15 +112,16 @@ public final class LogExport {
             ObjectNode body = MAPPER.createObjectNode();
             body.put("track_total_hits", false);
             body.put("timeout", LogSearch.SEARCH_TIMEOUT);
-            body.set("query", query.toEngineQuery());
             body.set("sort", LogSearch.sort("desc"));
             ArrayNode source = body.putArray("_source");
             fields.forEach(source::add);
             pit.ifPresent(id -> body.putObject("pit").put("id", id).put("keep_alive", PointsInTime.KEEP_ALIVE));
+            ExportWindows windows = new ExportWindows(query.from(), query.to());
             long written = 0;
             while (written < maxLines) {
-                int size = (int) Math.min(PAGE, maxLines - written);
+                int size = (int) Math.min(pageLines, maxLines - written);
                 body.put("size", size);
+                body.set("query", query.between(windows.from(), windows.to()).toEngineQuery());
                 JsonNode response = body.has("pit") ? SearchRequests.searchPointInTime(client, body, ANSWER)
                         : SearchRequests.search(client, index, body, ANSWER);
                 Optional<String> missing = Completeness.of(response);
@@ -131,10 +137,16 @@ public final class LogExport {
                     rows.write(hit.path("_source"));
                 }
                 written += hits.size();
-                if (hits.size() < size) {
+                OptionalLong lastTime = OptionalLong.empty();
+                if (!hits.isEmpty()) {
+                    JsonNode last = hits.get(hits.size() - 1).get("sort");
+                    body.set("search_after", last);
+                    lastTime = last.path(0).canConvertToLong() ? OptionalLong.of(last.path(0).asLong())
+                            : OptionalLong.empty();
+                }
+                if (!windows.advance(hits.size(), size, lastTime)) {
                     break;
                 }
-                body.set("search_after", hits.get(hits.size() - 1).get("sort"));
             }
             return written;
         } finally {

@@ -76,7 +76,12 @@ public final class LogSearch {
 
     /** Exports of searches, in points in time of their own. */
     public LogExport export() {
-        return new LogExport(client, index, pointsInTime);
+        return export(LogExport.PAGE);
+    }
+
+    /** An export that reads {@code pageLines} lines a request. */
+    LogExport export(int pageLines) {
+        return new LogExport(client, index, pointsInTime, pageLines);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.logcollect.console.it;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.logcollect.console.search.LogLine;
 import io.logcollect.console.search.LiveTail;
+import io.logcollect.console.search.LogExport;
 import io.logcollect.console.search.LogQuery;
 import io.logcollect.console.search.LogSearch;
 import io.logcollect.console.search.SearchResult;
@@ -18,6 +19,8 @@ import io.logcollect.testkit.TestServices;
 import org.elasticsearch.client.RestClient;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The search page's engine class against every engine the sink supports: OpenSearch 3 and 2, Elasticsearch 7, 8
- * and 9. Each gets the same lines and must give the same pages, highlights, histogram, surrounding lines, tail
- * and Lucene error.
+ * and 9. Each gets the same lines and must give the same pages, highlights, histogram, surrounding lines, tail,
+ * Lucene error and export.
  */
 class SearchEnginesIT {
 
@@ -133,6 +136,15 @@ class SearchEnginesIT {
             assertEquals(expected, paged, node.flavor() + " " + node.version());
             System.out.printf("%s %s: %d pages read, in a point in time: %s%n", node.flavor(), node.version(),
                     (LINES + 499) / 500, pointInTime);
+
+            // the export: every line, newest first, read in time windows
+            ByteArrayOutputStream export = new ByteArrayOutputStream();
+            assertEquals(LINES, search.export().write(all, List.of("message"), LogExport.Format.CSV, 1_000_000,
+                    export));
+            List<String> exportExpected = new ArrayList<>(List.of("message"));
+            exportExpected.addAll(expected);
+            assertEquals(exportExpected, List.of(export.toString(StandardCharsets.UTF_8).split("\n")),
+                    node.flavor() + " " + node.version());
 
             SearchResult timeouts = search.search(query(Map.of("q", "timeout", "range", "24h")), 50,
                     Optional.empty(), Optional.empty(), "engines");
