@@ -270,6 +270,41 @@ class ConsoleIT {
     }
 
     /**
+     * etcd down is when operators need log search most: the search page still shows the lines, and says that the
+     * saved searches (kept in etcd) cannot be read now, without etcd's address.
+     */
+    @Test
+    void theSearchWorksWhileEtcdIsDown() throws Exception {
+        int closed = io.logcollect.testkit.Ports.free();
+        Path users = Workspace.newDirectory("console-etcd-down").resolve("users");
+        Files.writeString(users, "vic:viewer:" + hash() + "\n");
+        ConsoleServer noEtcd = ConsoleServer.start(new ConsoleSettings("127.0.0.1", 0, users, Optional.empty(), null,
+                EtcdSettings.fromParameters(Map.of("endpoints", "http://127.0.0.1:" + closed, "timeout.ms", "2000")),
+                PREFIX, List.of(), new ConnectionSettings(List.of(search.url()), null, null, null, null, false, 5_000,
+                        30_000, 4, null, null, null, null, null, null, null, true),
+                "*,-logcollect-*,-.*", "logcollect-status-*", "logcollect-metrics-*", Optional.empty(),
+                Optional.empty(), "console-sink", "console-dlq", AlertSettings.defaults(), null, false));
+        try {
+            Page page = Browser.newPage();
+            page.navigate(noEtcd.url() + "/login");
+            page.fill("#username", "vic");
+            page.fill("#password", PASSWORD);
+            page.click("#login");
+            page.waitForURL(url -> !url.contains("/login"));
+            Response shown = page.navigate(noEtcd.url() + "/search?q=bulk&range=24h");
+            assertEquals(200, shown.status(), page.textContent("body"));
+            assertEquals(String.valueOf(BULK_LINES), page.textContent("#total").strip());
+            assertEquals("bulk line " + (BULK_LINES - 1), page.locator("#hits pre.message").first().textContent());
+            String saved = page.textContent("#saved");
+            assertTrue(saved.contains("Saved searches cannot be read now"), saved);
+            assertTrue(!saved.contains(String.valueOf(closed)) && !saved.contains("127.0.0.1"), saved);
+            page.context().close();
+        } finally {
+            noEtcd.stop();
+        }
+    }
+
+    /**
      * Behind a proxy that ends TLS the console itself speaks plain HTTP, yet its cookies must be {@code Secure}
      * (so a browser never sends them over plain HTTP) and it sends HSTS.
      */
