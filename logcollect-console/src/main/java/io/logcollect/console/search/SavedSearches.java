@@ -16,6 +16,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Searches saved by name in etcd: each user's own under {@code /logcollect/searches/users/<user>/<id>}, and those
@@ -31,7 +37,16 @@ public final class SavedSearches {
     private static final Logger log = LoggerFactory.getLogger(SavedSearches.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    /** Reads waiting on etcd at once, at most: etcd down cannot pile them up behind the search page. */
+    private static final int CONCURRENT_READS = 4;
+
     private final EtcdStore etcd;
+    private final ExecutorService reads = new ThreadPoolExecutor(0, CONCURRENT_READS, 30, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), runnable -> {
+                Thread thread = new Thread(runnable, "saved-searches-read");
+                thread.setDaemon(true);
+                return thread;
+            });
 
     public SavedSearches(EtcdStore etcd) {
         this.etcd = etcd;
@@ -49,6 +64,18 @@ public final class SavedSearches {
         searches.sort(Comparator.comparing((SavedSearch s) -> s.name().toLowerCase(java.util.Locale.ROOT))
                 .thenComparing(SavedSearch::id));
         return searches;
+    }
+
+    /**
+     * {@link #visibleTo}, read from now on a thread of its own, so that the caller's other work (a search in the
+     * engine) runs meanwhile; failed at once when {@value #CONCURRENT_READS} reads are already waiting on etcd.
+     */
+    public CompletableFuture<List<SavedSearch>> readVisibleTo(String user) {
+        try {
+            return CompletableFuture.supplyAsync(() -> visibleTo(user), reads);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /**

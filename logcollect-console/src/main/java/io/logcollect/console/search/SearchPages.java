@@ -10,6 +10,8 @@ import io.logcollect.console.web.Page;
 import io.logcollect.console.web.Sessions;
 import io.logcollect.console.web.Templates;
 import io.logcollect.console.web.Viewer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -20,6 +22,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** The search page and what it loads: histogram data, one document, surrounding lines, live tail, exports. */
 public final class SearchPages {
@@ -32,6 +38,10 @@ public final class SearchPages {
     private static final int TAIL_LIMIT = 200;
     private static final java.time.format.DateTimeFormatter EXPORT_STAMP =
             java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(java.time.ZoneOffset.UTC);
+
+    /** How long the page waits for the saved searches after its search is done. */
+    static final Duration SAVED_WAIT = Duration.ofSeconds(1);
+    private static final Logger log = LoggerFactory.getLogger(SearchPages.class);
 
     /** Searches one user may have running at once: half the console's connections to the engine. */
     static final int SEARCHES_PER_USER = 4;
@@ -51,6 +61,8 @@ public final class SearchPages {
 
     public void page(Context ctx) throws IOException {
         try (SearchSlots.Slot slot = slots.take(Guard.viewer(ctx).name())) {
+            CompletableFuture<List<SavedSearches.SavedSearch>> savedSearches =
+                    saved.readVisibleTo(Guard.viewer(ctx).name());
             LogQuery asked = LogQuery.fromParameters(ctx::queryParam, ctx::queryParams, Instant.now());
             LogQuery query = limited(ctx, asked);
             Optional<String> after = Optional.ofNullable(ctx.queryParam("after")).filter(a -> !a.isBlank());
@@ -74,10 +86,28 @@ public final class SearchPages {
             model.put("live", "1".equals(ctx.queryParam("live")));
             model.put("tailCursor", search.tail(query, Optional.empty(), Instant.now(), 0).cursor());
             model.put("exportMaxLines", limits.exportMaxLines());
-            model.put("saved", saved.visibleTo(Guard.viewer(ctx).name()));
+            model.put("saved", shown(savedSearches));
             model.put("narrowedTo", query != asked ? Optional.of(LogQuery.label(limits.maxRange()))
                     : Optional.<String>empty());
             templates.render(ctx, "search/page.jte", model);
+        }
+    }
+
+    /**
+     * The saved searches read beside the search, or none when etcd did not answer within {@link #SAVED_WAIT}: the
+     * page then says so, and the lines are shown all the same.
+     */
+    private static Optional<List<SavedSearches.SavedSearch>> shown(
+            CompletableFuture<List<SavedSearches.SavedSearch>> reading) {
+        try {
+            return Optional.of(reading.get(SAVED_WAIT.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            log.warn("saved searches not shown on the search page: {}", cause.toString());
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
         }
     }
 

@@ -298,6 +298,8 @@ class ConsoleIT {
             String saved = page.textContent("#saved");
             assertTrue(saved.contains("Saved searches cannot be read now"), saved);
             assertTrue(!saved.contains(String.valueOf(closed)) && !saved.contains("127.0.0.1"), saved);
+            page.click("#saved summary");
+            Browser.screenshot(page, "search-etcd-down");
             page.context().close();
         } finally {
             noEtcd.stop();
