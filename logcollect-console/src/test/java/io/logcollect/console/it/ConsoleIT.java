@@ -233,6 +233,28 @@ class ConsoleIT {
         page.context().close();
     }
 
+    /** A console of its own, with the viewer vic as its only user, on {@code etcdSettings} and {@code engine}. */
+    private static ConsoleServer viewersConsole(String name, EtcdSettings etcdSettings, ConnectionSettings engine)
+            throws Exception {
+        Path users = Workspace.newDirectory(name).resolve("users");
+        Files.writeString(users, "vic:viewer:" + hash() + "\n");
+        return ConsoleServer.start(new ConsoleSettings("127.0.0.1", 0, users, Optional.empty(), null, etcdSettings,
+                PREFIX, List.of(), engine, "*,-logcollect-*,-.*", "logcollect-status-*", "logcollect-metrics-*",
+                Optional.empty(), Optional.empty(), "console-sink", "console-dlq", AlertSettings.defaults(), null,
+                false));
+    }
+
+    /** A new browser page, logged in as vic on {@code console}. */
+    private static Page logInAsVic(ConsoleServer console) {
+        Page page = Browser.newPage();
+        page.navigate(console.url() + "/login");
+        page.fill("#username", "vic");
+        page.fill("#password", PASSWORD);
+        page.click("#login");
+        page.waitForURL(url -> !url.contains("/login"));
+        return page;
+    }
+
     /**
      * A service that does not answer is named on the page with a reference to the console's log, never with its
      * address, the request or the answer.
@@ -240,21 +262,12 @@ class ConsoleIT {
     @Test
     void anUnreachableServiceIsNamedWithoutItsAddress() throws Exception {
         int closed = io.logcollect.testkit.Ports.free();
-        Path users = Workspace.newDirectory("console-unreachable").resolve("users");
-        Files.writeString(users, "vic:viewer:" + hash() + "\n");
-        ConsoleServer blind = ConsoleServer.start(new ConsoleSettings("127.0.0.1", 0, users, Optional.empty(), null,
-                EtcdSettings.fromParameters(Map.of("endpoints", etcd.endpoint())), PREFIX, List.of(),
+        ConsoleServer blind = viewersConsole("console-unreachable",
+                EtcdSettings.fromParameters(Map.of("endpoints", etcd.endpoint())),
                 new ConnectionSettings(List.of("http://127.0.0.1:" + closed), null, null, null, null, false, 2_000,
-                        5_000, 4, null, null, null, null, null, null, null, true),
-                "*,-logcollect-*,-.*", "logcollect-status-*", "logcollect-metrics-*", Optional.empty(),
-                Optional.empty(), "console-sink", "console-dlq", AlertSettings.defaults(), null, false));
+                        5_000, 4, null, null, null, null, null, null, null, true));
         try {
-            Page page = Browser.newPage();
-            page.navigate(blind.url() + "/login");
-            page.fill("#username", "vic");
-            page.fill("#password", PASSWORD);
-            page.click("#login");
-            page.waitForURL(url -> !url.contains("/login"));
+            Page page = logInAsVic(blind);
             Response agents = page.navigate(blind.url() + "/agents");
             assertEquals(502, agents.status());
             String text = page.textContent("body");
@@ -276,21 +289,12 @@ class ConsoleIT {
     @Test
     void theSearchWorksWhileEtcdIsDown() throws Exception {
         int closed = io.logcollect.testkit.Ports.free();
-        Path users = Workspace.newDirectory("console-etcd-down").resolve("users");
-        Files.writeString(users, "vic:viewer:" + hash() + "\n");
-        ConsoleServer noEtcd = ConsoleServer.start(new ConsoleSettings("127.0.0.1", 0, users, Optional.empty(), null,
+        ConsoleServer noEtcd = viewersConsole("console-etcd-down",
                 EtcdSettings.fromParameters(Map.of("endpoints", "http://127.0.0.1:" + closed, "timeout.ms", "2000")),
-                PREFIX, List.of(), new ConnectionSettings(List.of(search.url()), null, null, null, null, false, 5_000,
-                        30_000, 4, null, null, null, null, null, null, null, true),
-                "*,-logcollect-*,-.*", "logcollect-status-*", "logcollect-metrics-*", Optional.empty(),
-                Optional.empty(), "console-sink", "console-dlq", AlertSettings.defaults(), null, false));
+                new ConnectionSettings(List.of(search.url()), null, null, null, null, false, 5_000, 30_000, 4, null,
+                        null, null, null, null, null, null, true));
         try {
-            Page page = Browser.newPage();
-            page.navigate(noEtcd.url() + "/login");
-            page.fill("#username", "vic");
-            page.fill("#password", PASSWORD);
-            page.click("#login");
-            page.waitForURL(url -> !url.contains("/login"));
+            Page page = logInAsVic(noEtcd);
             Response shown = page.navigate(noEtcd.url() + "/search?q=bulk&range=24h");
             assertEquals(200, shown.status(), page.textContent("body"));
             assertEquals(String.valueOf(BULK_LINES), page.textContent("#total").strip());
