@@ -21,7 +21,7 @@ import java.util.OptionalLong;
 final class ExportWindows {
 
     /** The first window's length, before anything is known of how lines are spread. */
-    static final long FIRST_SPAN_MILLIS = 60_000;
+    private static final long FIRST_SPAN_MILLIS = 60_000;
     /** How much larger than the window that was read short the next may be. */
     private static final long MOST_GROWTH = 8;
 
@@ -30,15 +30,13 @@ final class ExportWindows {
     private boolean whole;
     private long top;
     private long bottom;
-    private long span;
 
     /** The windows of a search from {@code from} to {@code to}, both inclusive. */
     ExportWindows(Instant from, Instant to) {
         this.oldest = from.toEpochMilli();
         this.newest = to.toEpochMilli();
         this.top = newest;
-        this.span = FIRST_SPAN_MILLIS;
-        this.bottom = Math.max(oldest, top - span + 1);
+        this.bottom = Math.max(oldest, top - FIRST_SPAN_MILLIS + 1);
     }
 
     /** The oldest time of the window to read now, inclusive. */
@@ -69,6 +67,7 @@ final class ExportWindows {
             top = newest;
             return true;
         }
+        long span;
         if (lines == asked) {
             long last = lastTime.orElseThrow();
             span = Math.max(1, (top - last) * 3 / 2);
