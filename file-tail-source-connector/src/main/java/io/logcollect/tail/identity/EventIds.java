@@ -1,8 +1,12 @@
 package io.logcollect.tail.identity;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.Base64;
 
 /**
@@ -13,8 +17,12 @@ import java.util.Base64;
  */
 public final class EventIds {
 
+    private static final VarHandle OFFSET = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final Base64.Encoder ID = Base64.getUrlEncoder().withoutPadding();
+
     private final MessageDigest sha;
-    private final byte[] prefix;
+    /** The host, file identity and epoch, then the offset's eight bytes, rewritten for each line. */
+    private final byte[] input;
 
     /** Ids for the lines of one file of one host. */
     public EventIds(String hostName, String fileIdentity, int epoch) {
@@ -23,16 +31,13 @@ public final class EventIds {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
         }
-        this.prefix = (hostName + "\n" + fileIdentity + "\n" + epoch + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] prefix = (hostName + "\n" + fileIdentity + "\n" + epoch + "\n").getBytes(StandardCharsets.UTF_8);
+        this.input = Arrays.copyOf(prefix, prefix.length + Long.BYTES);
     }
 
     /** The id of the line (or multiline record) that starts at {@code offset}: 22 URL-safe characters. */
     public String idAt(long offset) {
-        sha.update(prefix);
-        for (int shift = 56; shift >= 0; shift -= 8) {
-            sha.update((byte) (offset >>> shift));
-        }
-        byte[] digest = sha.digest();
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 16));
+        OFFSET.set(input, input.length - Long.BYTES, offset);
+        return ID.encodeToString(Arrays.copyOf(sha.digest(input), 16));
     }
 }
