@@ -161,24 +161,10 @@ public final class EcsRecords {
                 .set(EVENT_FIELD, eventStruct)
                 .set(HOST_FIELD, host)
                 .set(LOG_FIELD, log)
-                .set(LABELS_FIELD, labels(event));
-        return new SourceRecord(file.partition(), offset(event.position()), event.entry().topic(), null,
+                .set(LABELS_FIELD, file.labels());
+        return new SourceRecord(file.partition(), new PositionOffset(event.position()), event.entry().topic(), null,
                 keyByFile ? Schema.STRING_SCHEMA : null, keyByFile ? file.key() : null, schema, value,
                 event.timestampMillis());
-    }
-
-    /** A file position as a source offset: primitive values only, as Connect requires. */
-    static Map<String, Object> offset(FilePosition position) {
-        Map<String, Object> offset = new HashMap<>(8);
-        offset.put(OFFSET_POSITION, position.position());
-        offset.put(OFFSET_EPOCH, position.epoch());
-        offset.put(OFFSET_APPLIED, position.appliedAt());
-        if (position.check().position() > 0) {
-            offset.put(OFFSET_CHECK_POSITION, position.check().position());
-            offset.put(OFFSET_CHECK_LENGTH, position.check().length());
-            offset.put(OFFSET_CHECK_HASH, position.check().hash());
-        }
-        return offset;
     }
 
     /** A stored source offset as a file position; offsets written by logcollect 0.1 have no content check. */
@@ -200,7 +186,7 @@ public final class EcsRecords {
                 partsByFile.clear();
             }
             parts = new FileParts(event.entry().id(), event.path(), partition(event.entry().id(), event.fileIdentity()),
-                    hostName + "/" + event.fileIdentity(), file(event));
+                    hostName + "/" + event.fileIdentity(), file(event), labels(event));
             partsByFile.put(event.file(), parts);
         }
         return parts;
@@ -212,7 +198,8 @@ public final class EcsRecords {
                 .put("device_id", event.file().deviceId()).put("fingerprint", event.file().fingerprint());
     }
 
-    private record FileParts(String entryId, String path, Map<String, Object> partition, String key, Struct file) {
+    private record FileParts(String entryId, String path, Map<String, Object> partition, String key, Struct file,
+                             Map<String, String> labels) {
     }
 
     /**

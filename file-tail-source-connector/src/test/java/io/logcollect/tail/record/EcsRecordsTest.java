@@ -29,6 +29,42 @@ class EcsRecordsTest {
         assertEquals(new HashMap<>(partition).hashCode(), partition.hashCode());
     }
 
+    /**
+     * A record's offset is read by Connect as a map (stored as its JSON at each flush, validated, compared) and read
+     * back into a position after a restart: it must be the map of primitives it always was, with or without a check.
+     */
+    @Test
+    void anOffsetIsTheMapOfThePositionsPrimitives() {
+        JsonConverter offsetValues = new JsonConverter();
+        offsetValues.configure(Map.of("schemas.enable", "false"), false);
+        FilePosition checked = new FilePosition(4096, 2, 1_764_000_000_000L,
+                new io.logcollect.tail.identity.ContentCheck(4000, 96, "00ff"));
+        Map<String, Object> offset = new PositionOffset(checked);
+        Map<String, Object> expected = new HashMap<>();
+        expected.put("position", 4096L);
+        expected.put("epoch", 2);
+        expected.put("applied", 1_764_000_000_000L);
+        expected.put("check_position", 4000L);
+        expected.put("check_length", 96);
+        expected.put("check_hash", "00ff");
+        assertEquals(expected, offset);
+        assertEquals(offset, expected);
+        assertEquals(expected.hashCode(), offset.hashCode());
+        assertEquals(4096L, offset.get("position"));
+        assertEquals(null, offset.get("nothing"));
+        assertEquals("{\"position\":4096,\"epoch\":2,\"applied\":1764000000000,\"check_position\":4000,"
+                        + "\"check_length\":96,\"check_hash\":\"00ff\"}",
+                new String(offsetValues.fromConnectData("offsets", null, offset), StandardCharsets.UTF_8));
+        assertEquals(checked, EcsRecords.position(offset));
+
+        FilePosition unchecked = new FilePosition(40, 0, 1L, io.logcollect.tail.identity.ContentCheck.NONE);
+        Map<String, Object> plain = new PositionOffset(unchecked);
+        assertEquals(Map.of("position", 40L, "epoch", 0, "applied", 1L), plain);
+        assertEquals(3, plain.size());
+        assertEquals(false, plain.containsKey("check_hash"));
+        assertEquals(unchecked, EcsRecords.position(plain));
+    }
+
     @Test
     void aTimeReadFromTheLineBecomesTheTimestampAndTheReadTimeEventCreated() {
         io.logcollect.policy.CollectionEntry entry = io.logcollect.policy.PolicyParser.parse(
