@@ -39,7 +39,31 @@ final class JsonBytes extends OutputStream {
         length += count;
     }
 
-    /** Text known to be ASCII (numbers, {@code true}, {@code false}). */
+    /** An integer in decimal, as {@link Long#toString(long)} writes it, without building that string. */
+    void writeDecimal(long value) {
+        if (value == Long.MIN_VALUE) {
+            writeAscii(Long.toString(value));
+            return;
+        }
+        if (20 > bytes.length - length) {
+            grow(20);
+        }
+        if (value < 0) {
+            bytes[length++] = '-';
+            value = -value;
+        }
+        int digits = 1;
+        for (long rest = value / 10; rest > 0; rest /= 10) {
+            digits++;
+        }
+        for (int at = length + digits - 1; at >= length; at--) {
+            bytes[at] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+        length += digits;
+    }
+
+    /** Text known to be ASCII ({@code true}, {@code false}). */
     void writeAscii(String ascii) {
         int count = ascii.length();
         if (count > bytes.length - length) {

@@ -74,6 +74,9 @@ public final class LogRecordJsonConverter implements Converter {
     /** The JSON of values the tail source shares between records, by instance (see EcsRecords.isShared). */
     private final Map<Object, byte[]> sharedJson = new IdentityHashMap<>();
     private final JsonBytes out = new JsonBytes(1024);
+    /** The last string written as a whole value, and its JSON: the tail's key is one instance per file. */
+    private String lastText;
+    private byte[] lastTextJson;
     private JsonFactory factory;
     /** Jackson's string writer, for text that is not all ASCII; it writes into {@link #out}. */
     private JsonGenerator strings;
@@ -106,6 +109,14 @@ public final class LogRecordJsonConverter implements Converter {
         }
         out.reset();
         try {
+            if (value instanceof String text && schema.type() == Schema.Type.STRING) {
+                if (text != lastText) {
+                    writeString(text);
+                    lastTextJson = out.toByteArray();
+                    lastText = text;
+                }
+                return lastTextJson.clone();
+            }
             write(schema, value);
             return out.toByteArray();
         } catch (NotStreamable | ClassCastException e) {
@@ -252,10 +263,10 @@ public final class LogRecordJsonConverter implements Converter {
             }
             case STRING -> writeString(((CharSequence) value).toString());
             case BOOLEAN -> out.writeAscii((Boolean) value ? "true" : "false");
-            case INT8 -> out.writeAscii(Byte.toString((Byte) value));
-            case INT16 -> out.writeAscii(Short.toString((Short) value));
-            case INT32 -> out.writeAscii(Integer.toString((Integer) value));
-            case INT64 -> out.writeAscii(Long.toString((Long) value));
+            case INT8 -> out.writeDecimal((Byte) value);
+            case INT16 -> out.writeDecimal((Short) value);
+            case INT32 -> out.writeDecimal((Integer) value);
+            case INT64 -> out.writeDecimal((Long) value);
             default -> throw NotStreamable.INSTANCE;
         }
     }

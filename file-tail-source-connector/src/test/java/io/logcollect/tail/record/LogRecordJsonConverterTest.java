@@ -145,6 +145,35 @@ class LogRecordJsonConverterTest {
         String key = "web-01/2049:131:9f2c\u00e9";
         assertArrayEquals(referenceKeys.fromConnectData("t", Schema.STRING_SCHEMA, key),
                 keys.fromConnectData("t", Schema.STRING_SCHEMA, key));
+        // the same instance again (a file's lines share their key), another key, an equal one built anew
+        for (String next : List.of(key, "web-01/2049:132:0a1b", "web-01/2049:132:0a1b", new String(key))) {
+            byte[] written = keys.fromConnectData("t", Schema.STRING_SCHEMA, next);
+            assertArrayEquals(referenceKeys.fromConnectData("t", Schema.STRING_SCHEMA, next), written, next);
+            written[1] = 'X';
+            assertArrayEquals(referenceKeys.fromConnectData("t", Schema.STRING_SCHEMA, next),
+                    keys.fromConnectData("t", Schema.STRING_SCHEMA, next), "each call has its own bytes");
+        }
+    }
+
+    @Test
+    void integersOfEveryWidthAreWrittenAsJsonConverterWritesThem() {
+        Schema schema = SchemaBuilder.struct().field("i8", Schema.INT8_SCHEMA).field("i16", Schema.INT16_SCHEMA)
+                .field("i32", Schema.INT32_SCHEMA).field("i64", Schema.INT64_SCHEMA).build();
+        assertTrue(converter.isStreamable(schema));
+        long[] edges = {0, 1, -1, 9, 10, -10, 99, 100, 12345, 1_000_000_000_000L, Long.MAX_VALUE, Long.MIN_VALUE,
+                Long.MIN_VALUE + 1, Integer.MAX_VALUE, Integer.MIN_VALUE, Short.MIN_VALUE, Byte.MIN_VALUE};
+        Random random = new Random(7);
+        List<Long> values = new ArrayList<>();
+        for (long edge : edges) {
+            values.add(edge);
+        }
+        for (int i = 0; i < 1000; i++) {
+            values.add(random.nextLong() >> random.nextInt(64));
+        }
+        for (long value : values) {
+            assertSame(schema, new Struct(schema).put("i8", (byte) value).put("i16", (short) value)
+                    .put("i32", (int) value).put("i64", value));
+        }
     }
 
     @Test
