@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
 
 /**
  * Our agent against two native peers, in one run into one broker: rsyslog ({@code imfile} -> {@code omkafka}) and
@@ -26,8 +27,9 @@ import java.util.function.BooleanSupplier;
  * connector each read their own copy of the same file, one after the other, into a topic of their own. They take
  * turns for a few rounds (three by default), so that a slow moment of this shared machine hits all three. Prints
  * lines/s (from the start until the topic holds every line) and CPU seconds per million lines (the whole process:
- * the daemon with its librdkafka threads; the agent worker's JVM with its GC and compiler threads) per round, and
- * the ratios. Goals: the agent at least twice as fast as rsyslog and ahead of syslog-ng in every round.
+ * the daemon with its librdkafka threads; the agent worker's JVM with its GC and compiler threads, from creating
+ * its connector until it is deleted) per round, and the ratios. For the agent it also prints the CPU per million lines
+ * while it reads, from the first lines found in its topic to the last: what an agent in service spends per line. Goals: the agent at least twice as fast as rsyslog and ahead of syslog-ng in every round.
  *
  * <p>The peers are set up as a user would for this job: a JSON record with the timestamp, host, file path and
  * message, lz4, {@code acks=all}, and librdkafka buffers large enough that nothing is dropped (the benchmark checks
@@ -85,16 +87,17 @@ public final class PeersBenchmark {
                 String agentFile = "app-" + round + ".log";
                 Files.copy(original, agentLogs.resolve(agentFile));
                 Duration before = cpu(agent);
-                double seconds = read(kafka, agent, agentLogs, agentFile, "peers-agent-" + round, lines);
-                Run ours = new Run(lines, seconds, cpu(agent).minus(before));
+                AgentRead read = read(kafka, agent, agentLogs, agentFile, "peers-agent-" + round, lines);
+                Run ours = new Run(lines, read.seconds(), cpu(agent).minus(before));
                 Files.delete(agentLogs.resolve(agentFile));
                 rsyslogRatios.add(ours.linesPerSecond() / rsyslog.linesPerSecond());
                 syslogNgRatios.add(ours.linesPerSecond() / syslogNgRun.linesPerSecond());
                 results.add(String.format("round %d: rsyslog %,9.0f lines/s %5.2f CPU s/M | syslog-ng %,9.0f lines/s"
-                                + " %5.2f CPU s/M | agent %,9.0f lines/s %5.2f CPU s/M | agent / rsyslog %.2f,"
-                                + " agent / syslog-ng %.2f", round, rsyslog.linesPerSecond(),
+                                + " %5.2f CPU s/M | agent %,9.0f lines/s %5.2f CPU s/M (%.2f while reading) | agent / rsyslog"
+                                + " %.2f, agent / syslog-ng %.2f", round, rsyslog.linesPerSecond(),
                         rsyslog.cpuSecondsPerMillion(), syslogNgRun.linesPerSecond(),
                         syslogNgRun.cpuSecondsPerMillion(), ours.linesPerSecond(), ours.cpuSecondsPerMillion(),
+                        read.steadyCpuSecondsPerMillion(),
                         rsyslogRatios.get(round - 1), syslogNgRatios.get(round - 1)));
             }
         } finally {
@@ -225,18 +228,37 @@ public final class PeersBenchmark {
         }
     }
 
-    /** Seconds from creating the agent's connector for {@code file} until its topic holds every line. */
-    private static double read(KafkaBroker kafka, ConnectWorker worker, Path logs, String file, String topic,
-                               int lines) throws Exception {
+    /**
+     * Seconds from creating the agent's connector for {@code file} until its topic holds every line, and the
+     * worker's CPU seconds per million lines between the first sample that found lines in the topic and the one that
+     * found them all: the reading itself, without the connector's start and stop, which cost the worker about half
+     * a CPU second each round (mostly its compiler, on the paths a new connector takes), whatever the file's size.
+     */
+    private static AgentRead read(KafkaBroker kafka, ConnectWorker worker, Path logs, String file, String topic,
+                                  int lines) throws Exception {
         kafka.createTopic(topic, 1);
         Map<String, String> config = ShippedConfigs.agent(topic, logs);
         config.put("collect.entries", "[{\"id\":\"app\",\"paths\":[\"" + logs.resolve(file) + "\"],\"topic\":\""
                 + topic + "\",\"start_at\":\"beginning\"}]");
         long start = System.nanoTime();
         worker.putConnector(topic, config);
-        double seconds = awaitLines(kafka, topic, lines, start, () -> true, worker.process().logFile());
+        long[] first = {-1, 0};
+        long[] last = {0, 0};
+        double seconds = awaitLines(kafka, topic, lines, start, () -> true, worker.process().logFile(), count -> {
+            if (count > 0 && first[0] < 0) {
+                first[0] = count;
+                first[1] = cpu(worker).toNanos();
+            }
+            last[0] = count;
+            last[1] = cpu(worker).toNanos();
+        });
         worker.deleteConnector(topic);
-        return seconds;
+        double steady = last[0] > first[0] ? (last[1] - first[1]) / 1e9 / ((last[0] - first[0]) / 1e6) : Double.NaN;
+        return new AgentRead(seconds, steady);
+    }
+
+    /** @param steadyCpuSecondsPerMillion between the first lines found in the topic and the last */
+    private record AgentRead(double seconds, double steadyCpuSecondsPerMillion) {
     }
 
     private static Duration cpu(ConnectWorker worker) {
@@ -251,18 +273,26 @@ public final class PeersBenchmark {
      */
     private static double awaitLines(KafkaBroker kafka, String topic, int lines, long start, BooleanSupplier alive,
                                      Path log) throws Exception {
+        return awaitLines(kafka, topic, lines, start, alive, log, count -> { });
+    }
+
+    /** As above, telling {@code sampled} each count read, the last one {@code lines}. */
+    private static double awaitLines(KafkaBroker kafka, String topic, int lines, long start, BooleanSupplier alive,
+                                     Path log, LongConsumer sampled) throws Exception {
         long deadline = start + Duration.ofMinutes(10).toNanos();
         TopicPartition partition = new TopicPartition(topic, 0);
         try (Admin admin = kafka.admin()) {
             long count;
             while ((count = admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition).get()
                     .offset()) < lines) {
+                sampled.accept(count);
                 if (System.nanoTime() > deadline || !alive.getAsBoolean()) {
                     throw new IllegalStateException(topic + " holds " + count + " of " + lines + " lines; see " + log);
                 }
                 Thread.sleep(50);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            sampled.accept(count);
             if (count > lines) {
                 throw new IllegalStateException(topic + " holds " + count + " records for " + lines + " lines");
             }
