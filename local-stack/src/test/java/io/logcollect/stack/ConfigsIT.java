@@ -9,6 +9,7 @@ import io.logcollect.policy.PolicyParser;
 import io.logcollect.testkit.ConnectWorker;
 import io.logcollect.testkit.HttpJson;
 import io.logcollect.testkit.Locations;
+import io.logcollect.testkit.ShippedConfigs;
 import io.logcollect.testkit.TestServices;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +17,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
@@ -29,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The shipped configurations stay consistent with the plugins: every key of every connector JSON is a key
  * the plugin (as a real worker reports it) or Connect itself defines, the example policies parse, the worker
- * properties name our classes, and docker-compose.yml parses and mounts files that exist.
+ * properties name our classes, the agent runs the JVM options shipped for it, and docker-compose.yml parses and
+ * mounts files that exist.
  */
 class ConfigsIT {
 
@@ -95,6 +99,41 @@ class ConfigsIT {
                 assertTrue(props.getProperty("config.providers.etcd.param.endpoints", "").startsWith("http"), name);
             }
         }
+    }
+
+    /**
+     * Kafka's start scripts run a worker on the broker's JVM defaults unless {@code KAFKA_HEAP_OPTS} and
+     * {@code KAFKA_JVM_PERFORMANCE_OPTS} say otherwise: G1 with a 20 ms pause goal, under which the agent spent
+     * 40% of its CPU collecting garbage ({@code bin/benchmark peers}). The shipped {@code agent-standalone.env}
+     * sets both (read here by a shell, as the scripts get them), and a worker the kit starts with the shipped agent
+     * properties runs exactly those options, so that the benchmarks measure the agent users run.
+     */
+    @Test
+    void anAgentRunsTheJvmOptionsShippedForKafkasStartScripts() throws Exception {
+        List<String> shipped = new ArrayList<>(shellWords("agent-standalone.env", "KAFKA_HEAP_OPTS"));
+        shipped.addAll(shellWords("agent-standalone.env", "KAFKA_JVM_PERFORMANCE_OPTS"));
+        assertTrue(shipped.stream().anyMatch(option -> option.startsWith("-Xmx")), shipped.toString());
+        assertTrue(shipped.stream().noneMatch(option -> option.startsWith("-XX:MaxGCPauseMillis")), shipped.toString());
+        ConnectWorker agent = ShippedConfigs.withWorkerProperties(ConnectWorker.standalone(TestServices.kafka()),
+                "agent-standalone.properties").start();
+        try {
+            String cmdline = Files.readString(Path.of("/proc", Long.toString(agent.process().pid()), "cmdline"),
+                    StandardCharsets.UTF_8);
+            List<String> command = Arrays.asList(cmdline.split("\0"));
+            assertEquals(shipped.stream().filter(option -> option.startsWith("-X")).toList(),
+                    command.stream().filter(argument -> argument.startsWith("-X")).toList(), cmdline);
+        } finally {
+            agent.stop();
+        }
+    }
+
+    /** The words of a variable of a shipped environment file, as a shell that sources the file splits them. */
+    private static List<String> shellWords(String file, String variable) throws Exception {
+        Process shell = new ProcessBuilder("bash", "-c", "set -eu; set -a; . \"$1\"; set +a; printf '%s\\n' $" + variable,
+                "bash", CONFIGS.resolve(file).toString()).redirectErrorStream(true).start();
+        String output = new String(shell.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, shell.waitFor(), file + ": " + output);
+        return output.lines().toList();
     }
 
     @Test
