@@ -150,6 +150,10 @@ class ConfigsIT {
                     assertTrue(Files.exists(Locations.root().resolve(source)), "docker-compose.yml mounts missing " + source);
                 }
             }
+            for (JsonNode environment : service.path("env_file")) {
+                assertTrue(Files.exists(Locations.root().resolve(environment.asText())),
+                        "docker-compose.yml reads missing " + environment.asText());
+            }
         }
     }
 }

@@ -85,7 +85,7 @@ public final class ConnectWorker {
         String mainClass = distributed ? "org.apache.kafka.connect.cli.ConnectDistributed"
                 : "org.apache.kafka.connect.cli.ConnectStandalone";
         this.process = new ServiceProcess(distributed ? "connect-distributed" : "connect-standalone",
-                JavaProcesses.kafkaCommand(dir, builder.heap, mainClass, args.toArray(String[]::new)),
+                JavaProcesses.kafkaCommand(dir, builder.jvmOptions, mainClass, args.toArray(String[]::new)),
                 builder.environment, dir);
     }
 
@@ -119,7 +119,7 @@ public final class ConnectWorker {
         private final Map<String, String> environment = new LinkedHashMap<>();
         private List<Path> pluginPath = Locations.pluginDirectories();
         private String groupId = "connect-" + UUID.randomUUID().toString().substring(0, 8);
-        private String heap = "1g";
+        private List<String> jvmOptions = JavaProcesses.defaultOptions("1g");
         private final int restPort = Ports.free();
 
         private Builder(KafkaBroker broker, boolean distributed) {
@@ -163,8 +163,18 @@ public final class ConnectWorker {
             return this;
         }
 
+        /** The kit's heap and collector, with at most {@code heap}. */
         public Builder heap(String heap) {
-            this.heap = heap;
+            this.jvmOptions = JavaProcesses.defaultOptions(heap);
+            return this;
+        }
+
+        /**
+         * The JVM's heap and collector options instead of the kit's, as Kafka's start scripts take
+         * {@code KAFKA_HEAP_OPTS} and {@code KAFKA_JVM_PERFORMANCE_OPTS} instead of their defaults.
+         */
+        public Builder jvmOptions(List<String> options) {
+            this.jvmOptions = List.copyOf(options);
             return this;
         }
 

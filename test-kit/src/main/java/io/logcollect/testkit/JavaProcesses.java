@@ -17,18 +17,25 @@ final class JavaProcesses {
     private JavaProcesses() {
     }
 
-    /** {@code java <heap> -cp <kafka runtime> <mainClass> <args>}, logging through the kit's log4j2 file. */
-    static List<String> kafkaCommand(Path dir, String heap, String mainClass, String... args) {
+    /** The kit's heap and collector for a Kafka or Connect JVM with at most {@code heap}. */
+    static List<String> defaultOptions(String heap) {
+        return List.of("-Xms128m", "-Xmx" + heap, "-XX:+UseG1GC");
+    }
+
+    /**
+     * {@code java <jvm options> -cp <kafka runtime> <mainClass> <args>}, logging through the kit's log4j2 file.
+     */
+    static List<String> kafkaCommand(Path dir, List<String> jvmOptions, String mainClass, String... args) {
         Path logConfig = dir.resolve("log4j2.properties");
         try (InputStream in = JavaProcesses.class.getResourceAsStream("log4j2.properties")) {
             Files.copy(in, logConfig, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> command = new ArrayList<>(List.of(
-                Locations.currentJavaHome().resolve("bin/java").toString(),
-                "-Xms128m", "-Xmx" + heap, "-XX:+UseG1GC",
-                "-Djava.awt.headless=true",
+        List<String> command = new ArrayList<>();
+        command.add(Locations.currentJavaHome().resolve("bin/java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-Djava.awt.headless=true",
                 "-Dlog4j2.configurationFile=" + logConfig.toUri(),
                 "-cp", Locations.runtimeClasspath("kafka"),
                 mainClass));

@@ -85,11 +85,12 @@ public final class KafkaBroker {
         Path properties = dir.resolve("server.properties");
         JavaProcesses.writeProperties(properties, config);
 
-        ServiceProcess.runOnce("kafka-storage-format", JavaProcesses.kafkaCommand(dir, "256m",
-                        "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", properties.toString()),
+        ServiceProcess.runOnce("kafka-storage-format", JavaProcesses.kafkaCommand(dir,
+                        JavaProcesses.defaultOptions("256m"), "kafka.tools.StorageTool", "format", "-t", clusterId,
+                        "-c", properties.toString()),
                 Map.of(), dir, Duration.ofSeconds(90));
-        this.process = new ServiceProcess("kafka", JavaProcesses.kafkaCommand(dir, "1g", "kafka.Kafka",
-                properties.toString()), Map.of(), dir);
+        this.process = new ServiceProcess("kafka", JavaProcesses.kafkaCommand(dir, JavaProcesses.defaultOptions("1g"),
+                "kafka.Kafka", properties.toString()), Map.of(), dir);
     }
 
     /** Formats a new log directory and starts a single-node cluster on free ports. */

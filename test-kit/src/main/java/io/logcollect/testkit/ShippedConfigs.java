@@ -8,11 +8,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The files in {@code connect-configs/} as users run them, with only what names their own machines left out or
@@ -30,10 +33,16 @@ public final class ShippedConfigs {
     private static final List<String> ENGINE_ACCESS = List.of("connection.url", "connection.username",
             "connection.password", "connection.ssl.truststore.location", "connection.ssl.truststore.password");
 
+    private static final Pattern ASSIGNMENT = Pattern.compile("([A-Z_]+)=\"([^\"$`\\\\]*)\"");
+
     private ShippedConfigs() {
     }
 
-    /** A worker with the shipped worker properties (of {@code file}) but the kit's addresses and paths. */
+    /**
+     * A worker with the shipped worker properties (of {@code file}) but the kit's addresses and paths, and the
+     * JVM options shipped beside them for Kafka's start scripts, if any: {@code agent-standalone.env} for
+     * {@code agent-standalone.properties}.
+     */
     public static ConnectWorker.Builder withWorkerProperties(ConnectWorker.Builder worker, String file) {
         Properties properties = new Properties();
         try (Reader reader = Files.newBufferedReader(path(file), StandardCharsets.UTF_8)) {
@@ -46,7 +55,38 @@ public final class ShippedConfigs {
                 worker.property(key, properties.getProperty(key));
             }
         }
+        Path environment = path(file.replaceFirst("\\.properties$", ".env"));
+        if (Files.exists(environment)) {
+            Map<String, String> variables = environmentVariables(environment);
+            List<String> options = new ArrayList<>();
+            for (String variable : List.of("KAFKA_HEAP_OPTS", "KAFKA_JVM_PERFORMANCE_OPTS")) {
+                String value = variables.get(variable);
+                if (value == null) {
+                    throw new IllegalStateException(environment + " sets no " + variable);
+                }
+                options.addAll(List.of(value.trim().split("\\s+")));
+            }
+            worker.jvmOptions(options);
+        }
         return worker;
+    }
+
+    /** The {@code NAME="value"} lines of a shipped environment file (its other lines are comments). */
+    private static Map<String, String> environmentVariables(Path file) {
+        Map<String, String> variables = new LinkedHashMap<>();
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                Matcher assignment = ASSIGNMENT.matcher(line);
+                if (assignment.matches()) {
+                    variables.put(assignment.group(1), assignment.group(2));
+                } else if (!line.isBlank() && !line.startsWith("#")) {
+                    throw new IllegalStateException(file + ": not NAME=\"value\" nor a comment: " + line);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return variables;
     }
 
     /** The shipped tail connector's config, reading the named policy below {@code logs}. */

@@ -33,15 +33,17 @@ import java.util.function.LongConsumer;
  *
  * <p>The peers are set up as a user would for this job: a JSON record with the timestamp, host, file path and
  * message, lz4, {@code acks=all}, and librdkafka buffers large enough that nothing is dropped (the benchmark checks
- * every line arrived, and the first record's fields). The agent runs the shipped worker properties and tail
- * connector config ({@code connect-configs/}, producer settings included), with its one entry inline instead of
+ * every line arrived, and the first record's fields). The agent runs the shipped worker properties, JVM options
+ * and tail connector config ({@code connect-configs/}, producer settings included), with its one entry inline instead of
  * from etcd. The agent's worker first reads the whole file three times, each time into a topic of its own by a
  * connector of its own, so that its JIT has compiled the hot paths as in an agent that has run a while; the peers
  * are native code and need no warm-up. One read was not enough: the compiler thread still took 1.19 CPU s of the
  * next connector's read of 3M lines, 0.52 s of the one after, and 0.19 s of the fourth (each thread's CPU time
  * from {@code /proc}), as each new connector's producer and task ran code compiled for the one before.
  *
- * <p>Run: {@code bin/benchmark peers [lines] [rounds]} (3,000,000 lines of 200 bytes, 3 rounds by default). It
+ * <p>Run: {@code bin/benchmark peers [lines] [rounds] [shipped|kafka-defaults]} (3,000,000 lines of 200 bytes,
+ * 3 rounds, the agent's JVM with the shipped {@code agent-standalone.env} by default; {@code kafka-defaults} runs it
+ * as {@code bin/connect-standalone.sh} does without that file, on Kafka's broker defaults). It
  * needs Debian's {@code rsyslog} and {@code rsyslog-kafka} packages, which {@code bin/benchmark} installs, and
  * syslog-ng 3.38 unpacked from Debian's {@code syslog-ng-core} and {@code syslog-ng-mod-rdkafka} into the
  * directory the system property {@code logcollect.syslog-ng.root} names, which {@code bin/benchmark} does.
@@ -50,6 +52,10 @@ public final class PeersBenchmark {
 
     private static final int LINE_BYTES = 200;
     private static final int WARM_UP_READS = 3;
+    /** The JVM options {@code bin/connect-standalone.sh} starts a worker with when nothing sets its variables. */
+    private static final List<String> KAFKA_SCRIPT_DEFAULTS = List.of("-Xms256M", "-Xmx2G", "-server",
+            "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-XX:InitiatingHeapOccupancyPercent=35",
+            "-XX:+ExplicitGCInvokesConcurrent", "-XX:MaxInlineLevel=15");
 
     private PeersBenchmark() {
     }
@@ -57,6 +63,10 @@ public final class PeersBenchmark {
     public static void main(String[] args) throws Exception {
         int lines = args.length > 0 ? Integer.parseInt(args[0]) : 3_000_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        String jvm = args.length > 2 ? args[2] : "shipped";
+        if (!jvm.equals("shipped") && !jvm.equals("kafka-defaults")) {
+            throw new IllegalArgumentException("the agent's JVM is 'shipped' or 'kafka-defaults', not '" + jvm + "'");
+        }
         Path syslogNg = Path.of(System.getProperty("logcollect.syslog-ng.root", "/"));
         KafkaBroker kafka = KafkaBroker.start();
         Path original = Workspace.newDirectory("peers-file").resolve("app.log");
@@ -66,8 +76,12 @@ public final class PeersBenchmark {
                 .replaceFirst(".*\\((.*)\\).*", "$1");
         Path agentLogs = Workspace.newDirectory("peers-agent-logs");
         Files.copy(original, agentLogs.resolve("warm-up.log"));
-        ConnectWorker agent = ShippedConfigs.withWorkerProperties(ConnectWorker.standalone(kafka).heap("2g"),
-                "agent-standalone.properties").start();
+        ConnectWorker.Builder agentWorker = ShippedConfigs.withWorkerProperties(ConnectWorker.standalone(kafka),
+                "agent-standalone.properties");
+        if (jvm.equals("kafka-defaults")) {
+            agentWorker.jvmOptions(KAFKA_SCRIPT_DEFAULTS);
+        }
+        ConnectWorker agent = agentWorker.start();
         List<Double> rsyslogRatios = new ArrayList<>();
         List<Double> syslogNgRatios = new ArrayList<>();
         List<String> results = new ArrayList<>();
@@ -109,7 +123,9 @@ public final class PeersBenchmark {
                 lines, LINE_BYTES);
         System.out.println("rsyslog " + rsyslogVersion + " (imfile -> omkafka) and syslog-ng " + syslogNgVersion
                 + " (wildcard-file -> kafka-c), lz4, acks=all, against the logcollect agent (shipped connect-configs,"
-                + " warmed up by " + WARM_UP_READS + " reads), taking turns so that the machine's slow moments hit all three");
+                + " warmed up by " + WARM_UP_READS + " reads; its JVM " + (jvm.equals("shipped")
+                ? "with the shipped agent-standalone.env" : "on Kafka's script defaults " + KAFKA_SCRIPT_DEFAULTS)
+                + "), taking turns so that the machine's slow moments hit all three");
         results.forEach(System.out::println);
         summary("agent / rsyslog", rsyslogRatios, "goal >= 2.00 in every round");
         summary("agent / syslog-ng", syslogNgRatios, "goal > 1.00 in every round");
