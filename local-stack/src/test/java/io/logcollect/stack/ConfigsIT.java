@@ -104,9 +104,10 @@ class ConfigsIT {
     /**
      * Kafka's start scripts run a worker on the broker's JVM defaults unless {@code KAFKA_HEAP_OPTS} and
      * {@code KAFKA_JVM_PERFORMANCE_OPTS} say otherwise: G1 with a 20 ms pause goal, under which the agent spent
-     * 40% of its CPU collecting garbage ({@code bin/benchmark peers}). The shipped {@code agent-standalone.env}
-     * sets both (read here by a shell, as the scripts get them), and a worker the kit starts with the shipped agent
-     * properties runs exactly those options, so that the benchmarks measure the agent users run.
+     * almost half of its CPU collecting garbage ({@code bin/benchmark peers}). The shipped
+     * {@code agent-standalone.env} sets both (read here by a shell, as the scripts get them), and a worker the kit
+     * starts with the shipped agent properties runs exactly those options, so that the benchmarks measure the
+     * agent users run.
      */
     @Test
     void anAgentRunsTheJvmOptionsShippedForKafkasStartScripts() throws Exception {
@@ -129,8 +130,9 @@ class ConfigsIT {
 
     /** The words of a variable of a shipped environment file, as a shell that sources the file splits them. */
     private static List<String> shellWords(String file, String variable) throws Exception {
-        Process shell = new ProcessBuilder("bash", "-c", "set -eu; set -a; . \"$1\"; set +a; printf '%s\\n' $" + variable,
-                "bash", CONFIGS.resolve(file).toString()).redirectErrorStream(true).start();
+        String script = "set -eu; set -a; . \"$1\"; set +a; printf '%s\\n' $" + variable;
+        Process shell = new ProcessBuilder("bash", "-c", script, "bash", CONFIGS.resolve(file).toString())
+                .redirectErrorStream(true).start();
         String output = new String(shell.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, shell.waitFor(), file + ": " + output);
         return output.lines().toList();

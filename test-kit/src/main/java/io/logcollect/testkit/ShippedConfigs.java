@@ -32,7 +32,7 @@ public final class ShippedConfigs {
     /** Connector keys that name the user's engine and its credentials. */
     private static final List<String> ENGINE_ACCESS = List.of("connection.url", "connection.username",
             "connection.password", "connection.ssl.truststore.location", "connection.ssl.truststore.password");
-
+    /** {@code NAME="value"} with a value a shell takes as written: no quote, {@code $}, backquote or backslash. */
     private static final Pattern ASSIGNMENT = Pattern.compile("([A-Z_]+)=\"([^\"$`\\\\]*)\"");
 
     private ShippedConfigs() {

@@ -34,8 +34,8 @@ import java.util.function.LongConsumer;
  * <p>The peers are set up as a user would for this job: a JSON record with the timestamp, host, file path and
  * message, lz4, {@code acks=all}, and librdkafka buffers large enough that nothing is dropped (the benchmark checks
  * every line arrived, and the first record's fields). The agent runs the shipped worker properties, JVM options
- * and tail connector config ({@code connect-configs/}, producer settings included), with its one entry inline instead of
- * from etcd. The agent's worker first reads the whole file three times, each time into a topic of its own by a
+ * and tail connector config ({@code connect-configs/}, producer settings included), with its one entry inline
+ * instead of from etcd. The agent's worker first reads the whole file three times, each time into a topic of its own by a
  * connector of its own, so that its JIT has compiled the hot paths as in an agent that has run a while; the peers
  * are native code and need no warm-up. One read was not enough: the compiler thread still took 1.19 CPU s of the
  * next connector's read of 3M lines, 0.52 s of the one after, and 0.19 s of the fourth (each thread's CPU time
