@@ -12,6 +12,7 @@ import io.logcollect.tail.identity.FileIdentity;
  * @param position        where to resume the file once this event is delivered
  * @param offset          byte offset of the event's first line
  * @param message         the text
+ * @param plainMessage    the text is plain as {@link io.logcollect.tail.read.Line#plain()} says (false: not known)
  * @param multiline       the event joins several lines
  * @param truncated       the event was cut to {@code max_line_bytes} or {@code max_lines}
  * @param readTimeMillis  when it was read
@@ -20,8 +21,8 @@ import io.logcollect.tail.identity.FileIdentity;
  * @param timestampSource where {@code timestampMillis} comes from
  */
 public record LogEvent(CollectionEntry entry, String path, FileIdentity file, FilePosition position, long offset,
-                       String message, boolean multiline, boolean truncated, long readTimeMillis, String eventId,
-                       long timestampMillis, TimestampSource timestampSource) {
+                       String message, boolean plainMessage, boolean multiline, boolean truncated,
+                       long readTimeMillis, String eventId, long timestampMillis, TimestampSource timestampSource) {
 
     /** Where an event's time comes from. */
     public enum TimestampSource {
@@ -36,7 +37,7 @@ public record LogEvent(CollectionEntry entry, String path, FileIdentity file, Fi
     /** An event whose time is when it was read. */
     public LogEvent(CollectionEntry entry, String path, FileIdentity file, FilePosition position, long offset,
                     String message, boolean multiline, boolean truncated, long readTimeMillis, String eventId) {
-        this(entry, path, file, position, offset, message, multiline, truncated, readTimeMillis, eventId,
+        this(entry, path, file, position, offset, message, false, multiline, truncated, readTimeMillis, eventId,
                 readTimeMillis, TimestampSource.READ);
     }
 

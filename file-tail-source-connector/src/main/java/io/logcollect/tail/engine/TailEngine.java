@@ -269,7 +269,7 @@ public final class TailEngine implements Closeable, Discovery.Reading {
         }
         return new LogEvent(file.entry.entry(), file.path.toString(), file.identity,
                 new FilePosition(group.nextOffset(), file.epoch, file.entry.appliedAt, file.check), group.offset(),
-                group.text(), group.multiline(), group.truncated(), now, file.eventIds.idAt(group.offset()),
+                group.text(), group.plain(), group.multiline(), group.truncated(), now, file.eventIds.idAt(group.offset()),
                 timestamp, source);
     }
 

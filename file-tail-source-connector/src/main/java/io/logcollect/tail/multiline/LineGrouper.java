@@ -13,8 +13,9 @@ import java.util.List;
  */
 public final class LineGrouper {
 
-    /** One record: its lines joined with {@code \n}. */
-    public record Group(long offset, long nextOffset, String text, boolean multiline, boolean truncated) {
+    /** One record: its lines joined with {@code \n}; {@code plain} as {@link Line#plain()} says of its text. */
+    public record Group(long offset, long nextOffset, String text, boolean multiline, boolean truncated,
+                        boolean plain) {
     }
 
     private final Multiline multiline;
@@ -23,6 +24,8 @@ public final class LineGrouper {
     private long offset;
     private long nextOffset;
     private boolean truncated;
+    /** The group is one line, which the reader found plain. */
+    private boolean plain;
     private int chars;
     private int consumed;
     private long lastLineAt;
@@ -41,7 +44,8 @@ public final class LineGrouper {
     /** Adds a line; returns the records it completes (zero, one or two), in file order. */
     public List<Group> add(Line line, long nowMillis) {
         if (multiline == null) {
-            return List.of(new Group(line.offset(), line.nextOffset(), line.text(), false, line.truncated()));
+            return List.of(new Group(line.offset(), line.nextOffset(), line.text(), false, line.truncated(),
+                    line.plain()));
         }
         boolean continues = multiline.continues(line.text());
         List<Group> done = new ArrayList<>(1);
@@ -78,12 +82,14 @@ public final class LineGrouper {
         chars = 0;
         consumed = 0;
         truncated = false;
+        plain = false;
     }
 
     private void append(Line line, long nowMillis) {
         if (lines.isEmpty()) {
             offset = line.offset();
         }
+        plain = consumed == 0 && line.plain();
         nextOffset = line.nextOffset();
         lastLineAt = nowMillis;
         consumed++;
@@ -102,7 +108,7 @@ public final class LineGrouper {
     }
 
     private Group flush() {
-        Group group = new Group(offset, nextOffset, String.join("\n", lines), consumed > 1, truncated);
+        Group group = new Group(offset, nextOffset, String.join("\n", lines), consumed > 1, truncated, plain);
         reset();
         return group;
     }

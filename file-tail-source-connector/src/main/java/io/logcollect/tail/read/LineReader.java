@@ -1,12 +1,17 @@
 package io.logcollect.tail.read;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Cuts a file into lines from a byte position, in any charset. Reads with positional reads, so it never
@@ -16,11 +21,21 @@ import java.util.List;
  * <p>Line terminators are found in the encoded bytes: the charset's encoding of {@code \n} at a position
  * aligned to its length (1 byte for UTF-8, GBK, GB18030, ISO-8859-*; 2 for UTF-16; 4 for UTF-32), so
  * multi-byte characters are never split. Bytes that are invalid in the charset decode to U+FFFD.
+ *
+ * <p>The same pass over the bytes notes whether a line is {@linkplain Line#plain() plain}: in UTF-8, US-ASCII and
+ * ISO-8859-1 it looks at eight bytes at a time for a terminator and for any byte that is not plain, so that the
+ * converter need not scan every line's text again to know whether JSON can hold it as its bytes.
  */
 public final class LineReader {
 
     private static final int INITIAL_BUFFER = 64 * 1024;
     private static final char BYTE_ORDER_MARK = '\uFEFF';
+    /** Charsets in which a byte from 0x20 to 0x7F is always the character of that code, whatever comes before. */
+    private static final Set<Charset> ASCII_BYTES_ARE_ASCII =
+            Set.of(StandardCharsets.UTF_8, StandardCharsets.US_ASCII, StandardCharsets.ISO_8859_1);
+    private static final VarHandle EIGHT_BYTES =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGH_BITS = 0x8080808080808080L;
 
     private final FileChannel channel;
     private final Charset charset;
@@ -29,6 +44,8 @@ public final class LineReader {
     private final int unit;
     /** The longest head of a line that is kept, a whole number of code units. */
     private final int maxLineBytes;
+    /** Whether lines are looked at for {@link Line#plain()}; in other charsets none is. */
+    private final boolean notesPlain;
 
     private byte[] buffer;
     private ByteBuffer view;
@@ -43,6 +60,8 @@ public final class LineReader {
     /** Head of a line longer than maxLineBytes while its tail is being skipped; null otherwise. */
     private byte[] truncatedHead;
     private long truncatedOffset;
+    /** Whether the bytes of the current line scanned so far are all plain. */
+    private boolean plainSoFar = true;
 
     public LineReader(FileChannel channel, long position, Charset charset, int maxLineBytes) {
         this.channel = channel;
@@ -51,6 +70,7 @@ public final class LineReader {
         this.carriageReturn = encode("\r", charset);
         this.unit = newline.length;
         this.maxLineBytes = Math.max(unit, maxLineBytes - maxLineBytes % unit);
+        this.notesPlain = ASCII_BYTES_ARE_ASCII.contains(charset);
         this.buffer = new byte[Math.min(INITIAL_BUFFER, this.maxLineBytes + 2 * unit)];
         this.view = ByteBuffer.wrap(buffer);
         this.bufferOffset = position;
@@ -173,21 +193,27 @@ public final class LineReader {
         long next = bufferOffset + limit;
         Line line;
         if (truncatedHead != null) {
-            line = new Line(truncatedOffset, next, text(truncatedOffset, truncatedHead, 0, truncatedHead.length), true);
+            line = new Line(truncatedOffset, next, text(truncatedOffset, truncatedHead, 0, truncatedHead.length), true,
+                    false);
             truncatedHead = null;
         } else if (start < limit) {
             int length = Math.min(limit - start, maxLineBytes);
             line = new Line(bufferOffset + start, next, text(bufferOffset + start, buffer, start,
-                    withoutCarriageReturn(start, start + length) - start), limit - start > maxLineBytes);
+                    withoutCarriageReturn(start, start + length) - start), limit - start > maxLineBytes, false);
         } else {
             return null;
         }
         start = limit;
         scanFrom = limit;
+        plainSoFar = true;
         return line;
     }
 
     private int findNewline() {
+        if (notesPlain) {
+            return findNewlineNotingPlain();
+        }
+        plainSoFar = false;
         if (unit == 1) {
             byte nl = newline[0];
             for (int i = scanFrom; i < limit; i++) {
@@ -206,6 +232,53 @@ public final class LineReader {
         return -1;
     }
 
+    /**
+     * The index of the next {@code \n} from {@link #scanFrom}, or -1, noting in {@link #plainSoFar} whether the line's
+     * bytes before it are plain. Eight bytes that are all plain are passed at once; eight that are not are looked at
+     * one by one, and the terminator is found among them.
+     */
+    private int findNewlineNotingPlain() {
+        int i = scanFrom;
+        while (true) {
+            while (i + Long.BYTES <= limit && notPlain((long) EIGHT_BYTES.get(buffer, i)) == 0) {
+                i += Long.BYTES;
+            }
+            for (int end = Math.min(i + Long.BYTES, limit); i < end; i++) {
+                byte b = buffer[i];
+                if (b == '\n') {
+                    return i;
+                }
+                if (!isPlain(b) && !(b == '\r' && i + 1 < limit && buffer[i + 1] == '\n')) {
+                    plainSoFar = false;
+                }
+            }
+            if (i >= limit) {
+                return -1;
+            }
+        }
+    }
+
+    /**
+     * High bits set where a byte of {@code eight} is not plain (and possibly above such a byte, where a subtraction
+     * borrowed: those eight bytes are then looked at one by one anyway); zero when all eight are plain.
+     */
+    private static long notPlain(long eight) {
+        long control = (eight - repeated(0x20)) & ~eight;
+        return (eight | control | zeroByte(eight ^ repeated('"')) | zeroByte(eight ^ repeated('\\'))) & HIGH_BITS;
+    }
+
+    private static boolean isPlain(byte b) {
+        return b >= 0x20 && b != '"' && b != '\\';
+    }
+
+    private static long zeroByte(long eight) {
+        return (eight - repeated(1)) & ~eight;
+    }
+
+    private static long repeated(int b) {
+        return 0x0101010101010101L * b;
+    }
+
     private boolean matches(int index, byte[] bytes) {
         for (int j = 0; j < bytes.length; j++) {
             if (buffer[index + j] != bytes[j]) {
@@ -219,16 +292,20 @@ public final class LineReader {
         long next = bufferOffset + end + unit;
         Line line;
         if (truncatedHead != null) {
-            line = new Line(truncatedOffset, next, text(truncatedOffset, truncatedHead, 0, truncatedHead.length), true);
+            line = new Line(truncatedOffset, next, text(truncatedOffset, truncatedHead, 0, truncatedHead.length), true,
+                    false);
             truncatedHead = null;
         } else if (end - start > maxLineBytes) {
-            line = new Line(bufferOffset + start, next, text(bufferOffset + start, buffer, start, maxLineBytes), true);
+            line = new Line(bufferOffset + start, next, text(bufferOffset + start, buffer, start, maxLineBytes), true,
+                    false);
         } else {
             line = new Line(bufferOffset + start, next,
-                    text(bufferOffset + start, buffer, start, withoutCarriageReturn(start, end) - start), false);
+                    text(bufferOffset + start, buffer, start, withoutCarriageReturn(start, end) - start), false,
+                    plainSoFar);
         }
         start = end + unit;
         scanFrom = start;
+        plainSoFar = true;
         return line;
     }
 

@@ -21,6 +21,8 @@ import java.util.Map;
 final class DeferredCheckStruct extends Struct {
 
     private final Object[] values;
+    /** A bit per field set with {@link #setPlain}, cleared when the field is put again. */
+    private long plain;
     private boolean checked;
 
     DeferredCheckStruct(Schema schema) {
@@ -31,7 +33,23 @@ final class DeferredCheckStruct extends Struct {
     /** Sets the field at {@code position} without checking it: the caller builds values that fit the schema. */
     DeferredCheckStruct set(int position, Object value) {
         values[position] = value;
+        plain &= ~(1L << position);
         return this;
+    }
+
+    /**
+     * Sets the field at {@code position} to text its builder knows to be plain: printable ASCII or DEL without quotes
+     * or backslashes ({@link io.logcollect.tail.read.Line#plain()}), which the converter writes without looking at it.
+     */
+    DeferredCheckStruct setPlain(int position, String text) {
+        values[position] = text;
+        plain |= 1L << position;
+        return this;
+    }
+
+    /** Whether the field at {@code position} holds text set with {@link #setPlain} and not replaced since. */
+    boolean isPlain(int position) {
+        return (plain & 1L << position) != 0;
     }
 
     /** The value set at {@code position}, unchecked. */
@@ -58,6 +76,7 @@ final class DeferredCheckStruct extends Struct {
         check();
         super.put(field, value);
         values[field.index()] = value;
+        plain &= ~(1L << field.index());
         return this;
     }
 

@@ -150,15 +150,21 @@ public final class EcsRecords {
             }
             log.set(LOG_FLAGS_FIELD, flags);
         }
+        // event ids (URL-safe Base64) and timestamps are plain by construction
         DeferredCheckStruct eventStruct = new DeferredCheckStruct(field(schema, EVENT_FIELD).schema())
-                .set(EVENT_ID_FIELD, event.eventId());
+                .setPlain(EVENT_ID_FIELD, event.eventId());
         if (created) {
-            eventStruct.set(EVENT_CREATED_FIELD, formatTimestamp(event.readTimeMillis()));
+            eventStruct.setPlain(EVENT_CREATED_FIELD, formatTimestamp(event.readTimeMillis()));
         }
-        Struct value = new DeferredCheckStruct(schema)
-                .set(TIMESTAMP_FIELD, created ? formatTimestamp(event.timestampMillis()) : timestamp(event.readTimeMillis()))
-                .set(MESSAGE_FIELD, event.message())
-                .set(EVENT_FIELD, eventStruct)
+        DeferredCheckStruct value = new DeferredCheckStruct(schema)
+                .setPlain(TIMESTAMP_FIELD, created ? formatTimestamp(event.timestampMillis())
+                        : timestamp(event.readTimeMillis()));
+        if (event.plainMessage()) {
+            value.setPlain(MESSAGE_FIELD, event.message());
+        } else {
+            value.set(MESSAGE_FIELD, event.message());
+        }
+        value.set(EVENT_FIELD, eventStruct)
                 .set(HOST_FIELD, host)
                 .set(LOG_FIELD, log)
                 .set(LABELS_FIELD, file.labels());

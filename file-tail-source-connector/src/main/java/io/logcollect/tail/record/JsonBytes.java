@@ -63,15 +63,17 @@ final class JsonBytes extends OutputStream {
         length += digits;
     }
 
-    /** Text known to be ASCII ({@code true}, {@code false}). */
+    /**
+     * Text known to be ASCII ({@code true}, {@code false}, plain text), copied as it is stored: the one String method
+     * that copies a Latin-1 string's bytes into an array as they are, without a new array per call.
+     */
+    @SuppressWarnings("deprecation")
     void writeAscii(String ascii) {
         int count = ascii.length();
         if (count > bytes.length - length) {
             grow(count);
         }
-        for (int i = 0; i < count; i++) {
-            bytes[length + i] = (byte) ascii.charAt(i);
-        }
+        ascii.getBytes(0, count, bytes, length);
         length += count;
     }
 

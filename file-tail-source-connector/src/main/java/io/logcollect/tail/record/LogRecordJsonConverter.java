@@ -228,8 +228,15 @@ public final class LogRecordJsonConverter implements Converter {
                         out.write(',');
                     }
                     out.write(names[field.index()]);
-                    write(field.schema(), struct instanceof DeferredCheckStruct unchecked
-                            ? unchecked.valueAt(field.index()) : struct.get(field));
+                    if (struct instanceof DeferredCheckStruct unchecked) {
+                        if (unchecked.isPlain(field.index())) {
+                            writePlain((String) unchecked.valueAt(field.index()));
+                        } else {
+                            write(field.schema(), unchecked.valueAt(field.index()));
+                        }
+                    } else {
+                        write(field.schema(), struct.get(field));
+                    }
                 }
                 out.write('}');
             }
@@ -319,6 +326,13 @@ public final class LogRecordJsonConverter implements Converter {
                 strings.flush();
             }
         }
+    }
+
+    /** Text its record's builder knows to be plain (see {@link DeferredCheckStruct#setPlain}): its bytes, quoted. */
+    private void writePlain(String text) {
+        out.write('"');
+        out.writeAscii(text);
+        out.write('"');
     }
 
     /** ASCII with characters JSON escapes, escaped as Jackson escapes them; the runs between are copied whole. */

@@ -78,7 +78,7 @@ class EcsRecordsTest {
         long line = java.time.Instant.parse("2026-11-20T08:30:00.123Z").toEpochMilli();
         FilePosition position = new FilePosition(40, 0, 1L, io.logcollect.tail.identity.ContentCheck.NONE);
         org.apache.kafka.connect.source.SourceRecord parsed = records.record(new LogEvent(entry, "/var/log/app.log",
-                new io.logcollect.tail.identity.FileIdentity("803", "131", "9f2c", false), position, 0, "2026-11-20T08:30:00.123Z started", false, false, read, "id-1", line,
+                new io.logcollect.tail.identity.FileIdentity("803", "131", "9f2c", false), position, 0, "2026-11-20T08:30:00.123Z started", true, false, false, read, "id-1", line,
                 LogEvent.TimestampSource.LINE));
         assertEquals(line, parsed.timestamp());
         assertJson("{\"@timestamp\":\"2026-11-20T08:30:00.123Z\",\"message\":\"2026-11-20T08:30:00.123Z started\","
@@ -87,7 +87,7 @@ class EcsRecordsTest {
                         + "\"labels\":{\"policy\":\"web\",\"entry\":\"app\"}}",
                 new String(values.fromConnectData("t", parsed.valueSchema(), parsed.value()), StandardCharsets.UTF_8));
         org.apache.kafka.connect.source.SourceRecord unparsed = records.record(new LogEvent(entry, "/var/log/app.log",
-                new io.logcollect.tail.identity.FileIdentity("803", "131", "9f2c", false), position, 40, "no time here", false, false, read, "id-2", read,
+                new io.logcollect.tail.identity.FileIdentity("803", "131", "9f2c", false), position, 40, "no time here", false, false, false, read, "id-2", read,
                 LogEvent.TimestampSource.UNPARSED));
         assertEquals(read, unparsed.timestamp());
         assertJson("{\"@timestamp\":\"2026-11-29T12:00:00.456Z\",\"message\":\"no time here\",\"event\":{\"id\":\"id-2\"},"

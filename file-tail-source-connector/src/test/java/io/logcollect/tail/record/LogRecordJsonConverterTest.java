@@ -51,6 +51,20 @@ class LogRecordJsonConverterTest {
     }
 
     @Test
+    void plainTextReplacedByATransformationIsWrittenAsTheNewTextNeeds() {
+        for (String replacement : List.of("plain again", "quote \" here", "back\\slash", "tab\there", "caf\u00e9",
+                "lone \ud800?")) {
+            SourceRecord record = records.record(event("a plain line", false, false, 5));
+            DeferredCheckStruct value = (DeferredCheckStruct) record.value();
+            assertTrue(value.isPlain(1), "the message is set as plain text");
+            value.put("message", replacement);
+            value.getStruct("event").put("id", replacement);
+            assertFalse(value.isPlain(1), "a put replaces plain text");
+            assertSame(record.valueSchema(), value);
+        }
+    }
+
+    @Test
     void everyKindOfCharacterIsEscapedAndEncodedAsJsonConverterDoes() {
         Random random = new Random(42);
         int[][] ranges = {{0, 0x20}, {0x20, 0x7f}, {0x7f, 0x100}, {0x100, 0x800}, {0x800, 0xd800}, {0xd800, 0xe000},
@@ -248,9 +262,16 @@ class LogRecordJsonConverterTest {
         CollectionEntry entry = new CollectionEntry("nginx-" + (i % 3), List.of("/var/log/*.log"), new ArrayList<>(),
                 "web_log", CollectionEntry.StartAt.END, StandardCharsets.UTF_8, Optional.empty(), 1024, fields,
                 Optional.empty(), Optional.empty(), true);
+        long read = 1_764_000_000_000L + i;
+        // plain as the line reader notes it for UTF-8 lines: the converter then writes the message unlooked-at
         return new LogEvent(entry, "/var/log/\u00e4ccess.log",
                 new io.logcollect.tail.identity.FileIdentity("801", "131", "abc", true), new FilePosition(i * 100, 0, 1L, io.logcollect.tail.identity.ContentCheck.NONE),
-                i * 100, message, multiline, truncated, 1_764_000_000_000L + i, "id-" + i);
+                i * 100, message, isPlain(message), multiline, truncated, read, "id-" + i, read,
+                LogEvent.TimestampSource.READ);
+    }
+
+    private static boolean isPlain(String text) {
+        return text.chars().allMatch(c -> c >= 0x20 && c <= 0x7f && c != '"' && c != '\\');
     }
 
     private static <C extends org.apache.kafka.connect.storage.Converter> C converter(C converter,
