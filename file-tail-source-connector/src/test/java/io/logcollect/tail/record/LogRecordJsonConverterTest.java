@@ -3,7 +3,7 @@ package io.logcollect.tail.record;
 import io.logcollect.policy.CollectionEntry;
 import io.logcollect.tail.engine.FilePosition;
 import io.logcollect.tail.engine.LogEvent;
-import io.logcollect.tail.record.LogRecordJsonConverter.TextKind;
+import io.logcollect.tail.record.JsonText.TextKind;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
@@ -128,15 +128,15 @@ class LogRecordJsonConverterTest {
                 for (char special : "\u0000\u001f\"\\\u00e9\u0080\u00ff".toCharArray()) {
                     String text = "a".repeat(position) + special + "b".repeat(length - position - 1);
                     assertEquals(special < 0x80 ? TextKind.ESCAPED_ASCII : TextKind.OTHER,
-                            LogRecordJsonConverter.kind(text, text.getBytes(StandardCharsets.UTF_8)),
+                            JsonText.kind(text, text.getBytes(StandardCharsets.UTF_8)),
                             () -> "char " + (int) special + " at " + text.indexOf(special));
                 }
                 String both = "a".repeat(position) + '\u00e9' + "\"".repeat(length - position - 1);
-                assertEquals(TextKind.OTHER, LogRecordJsonConverter.kind(both, both.getBytes(StandardCharsets.UTF_8)));
+                assertEquals(TextKind.OTHER, JsonText.kind(both, both.getBytes(StandardCharsets.UTF_8)));
                 String lone = "a".repeat(position) + '\ud800' + "?".repeat(length - position - 1);
-                assertEquals(TextKind.OTHER, LogRecordJsonConverter.kind(lone, lone.getBytes(StandardCharsets.UTF_8)));
+                assertEquals(TextKind.OTHER, JsonText.kind(lone, lone.getBytes(StandardCharsets.UTF_8)));
                 String plain = "a".repeat(position) + "? ~\u007f".charAt(position % 4) + "z".repeat(length - position - 1);
-                assertEquals(TextKind.PLAIN, LogRecordJsonConverter.kind(plain, plain.getBytes(StandardCharsets.UTF_8)),
+                assertEquals(TextKind.PLAIN, JsonText.kind(plain, plain.getBytes(StandardCharsets.UTF_8)),
                         plain);
             }
         }
