@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -23,6 +24,10 @@ public final class EventIds {
     private final MessageDigest sha;
     /** The host, file identity and epoch, then the offset's eight bytes, rewritten for each line. */
     private final byte[] input;
+    // reused from line to line: ids are made a line at a time on the reading thread
+    private final byte[] digest = new byte[32];
+    private final byte[] firstHalf = new byte[16];
+    private final byte[] encoded = new byte[22];
 
     /** Ids for the lines of one file of one host. */
     public EventIds(String hostName, String fileIdentity, int epoch) {
@@ -38,6 +43,14 @@ public final class EventIds {
     /** The id of the line (or multiline record) that starts at {@code offset}: 22 URL-safe characters. */
     public String idAt(long offset) {
         OFFSET.set(input, input.length - Long.BYTES, offset);
-        return ID.encodeToString(Arrays.copyOf(sha.digest(input), 16));
+        sha.update(input);
+        try {
+            sha.digest(digest, 0, digest.length);
+        } catch (DigestException e) {
+            throw new IllegalStateException("SHA-256 wrote no 32-byte digest", e);
+        }
+        System.arraycopy(digest, 0, firstHalf, 0, firstHalf.length);
+        ID.encode(firstHalf, encoded);
+        return new String(encoded, StandardCharsets.ISO_8859_1);
     }
 }

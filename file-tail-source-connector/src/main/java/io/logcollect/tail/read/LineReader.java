@@ -298,10 +298,13 @@ public final class LineReader {
         } else if (end - start > maxLineBytes) {
             line = new Line(bufferOffset + start, next, text(bufferOffset + start, buffer, start, maxLineBytes), true,
                     false);
+        } else if (plainSoFar) {
+            // ASCII in a charset that keeps it as it is: Latin-1 decodes it without looking for other characters
+            line = new Line(bufferOffset + start, next, new String(buffer, start,
+                    withoutCarriageReturn(start, end) - start, StandardCharsets.ISO_8859_1), false, true);
         } else {
             line = new Line(bufferOffset + start, next,
-                    text(bufferOffset + start, buffer, start, withoutCarriageReturn(start, end) - start), false,
-                    plainSoFar);
+                    text(bufferOffset + start, buffer, start, withoutCarriageReturn(start, end) - start), false, false);
         }
         start = end + unit;
         scanFrom = start;
